@@ -1,0 +1,210 @@
+# blkasm — one non-recursive Makefile.
+#
+#   make [BOARD=qemu-x86_64|qemu-aarch64] [O=build] [V=1]   the static binary
+#   make images      + kernel, busybox, initramfs, root.img, disk.img
+#   make run         boot the board (INTERACTIVE=1 for a shell; APPEND=,
+#                    CMDLINE=, TIMEOUT= are passed to rootfs/boot.sh)
+#   make unit        host (glibc) ATF-C test programs + atf-sh scripts
+#   make check       both boards' images, unit tests, kyua, summary line
+#   make deps        install missing Debian packages (cheap when warm)
+#   make install DESTDIR= PREFIX=      make clean
+#
+# Everything lands in $(O)/$(BOARD) (board build) and $(O)/host (unit tests).
+# Downloads (util-linux source, kernel and busybox debs) are cached in $(DL).
+
+BOARD ?= qemu-x86_64
+BOARDS = qemu-x86_64 qemu-aarch64
+O ?= build
+DL ?= $(HOME)/.cache/blkasm
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+include board/$(BOARD)/board.mk
+
+B := $(O)/$(BOARD)
+UL := $(B)/util-linux
+KH := $(B)/kheaders
+
+ifneq ($(V),1)
+Q := @
+E := @printf '  %-9s %s\n'
+MAKEFLAGS += --no-print-directory
+else
+Q :=
+E := @:
+endif
+
+# Target toolchain: the board's musl wrapper unless CC or CROSS_COMPILE is
+# given (then $(CROSS_COMPILE)gcc, e.g. a real musl cross compiler).
+ifeq ($(origin CC),default)
+ifneq ($(filter command line environment,$(origin CROSS_COMPILE)),)
+CC = $(CROSS_COMPILE)gcc
+else
+CC = $(BOARD_CC)
+endif
+endif
+ifeq ($(origin AR),default)
+AR = $(CROSS_COMPILE)ar
+endif
+RANLIB ?= $(CROSS_COMPILE)ranlib
+HOSTCC ?= gcc
+
+CFLAGS ?= -Os
+WARN = -Wall -Wextra
+BASE_CFLAGS = $(WARN) -std=gnu11 -ffunction-sections -fdata-sections -MMD -MP
+BASE_CPPFLAGS = -Ilib -Idrivers -I$(UL)/libblkid/src -I$(UL)/libmount/src \
+	-isystem $(KH)
+BASE_LDFLAGS = -static -Wl,--gc-sections -s $(BOARD_LDFLAGS)
+UL_LIBS = $(UL)/.libs/libmount.a $(UL)/.libs/libblkid.a
+
+SRCS = $(wildcard lib/*.c drivers/*.c init/*.c)
+OBJS = $(SRCS:%.c=$(B)/obj/%.o)
+
+# Host (glibc) ATF-C tests, one program per tests/<dir>/*_test.c, in
+# $(O)/host/tests (kyua's --build-root). tests/unit links the project code
+# with the fake seam (tests/unit/fake_sys.c) instead of lib/sys.c;
+# tests/host (real loop devices, root) links the real seam.
+HOST_CFLAGS ?= -O1 -g
+HOST_CPPFLAGS = -Ilib -Idrivers -I/usr/include/blkid -I/usr/include/libmount
+HOST_LIBS = -latf-c -lblkid -lmount
+HOST_SRCS = $(filter-out lib/sys.c,$(wildcard lib/*.c drivers/*.c))
+HOST_OBJS = $(HOST_SRCS:%.c=$(O)/host/obj/%.o)
+FAKE_OBJS = $(patsubst %.c,$(O)/host/obj/%.o,$(wildcard tests/unit/fake_sys.c))
+REAL_OBJS = $(O)/host/obj/lib/sys.o
+TEST_SRCS = $(wildcard tests/*/*_test.c)
+TEST_CPROGS = $(TEST_SRCS:tests/%.c=$(O)/host/tests/%)
+# atf-sh tests: tests/<dir>/<name>.sh runs as $(O)/host/tests/<dir>/<name>;
+# helpers sourced through $(atf_get_srcdir) (tests/<dir>/*.subr) are copied.
+TEST_SCRIPTS = $(wildcard tests/*/*.sh)
+TEST_PROGS = $(TEST_SCRIPTS:tests/%.sh=$(O)/host/tests/%) \
+	$(patsubst tests/%,$(O)/host/tests/%,$(wildcard tests/*/*.subr))
+
+IMAGES = $(B)/blkasm $(B)/kernel.stamp $(B)/initramfs.cpio.gz $(B)/disk.img \
+	$(B)/board.env
+
+# Environment of the scripts in rootfs/.
+SCRIPT_ENV = DL='$(DL)' DEB_ARCH='$(DEB_ARCH)' CC='$(CC)' AR='$(AR)' \
+	RANLIB='$(RANLIB)' UL_HOST='$(UL_HOST)' KHDR='$(abspath $(KH))' \
+	KERNEL_META='$(KERNEL_META)' KERNEL_SUFFIX='$(KERNEL_SUFFIX)' \
+	KERNEL_FORMAT='$(KERNEL_FORMAT)' QEMU_USER='$(QEMU_USER)'
+
+.PHONY: all images run check unit deps install clean
+.SECONDARY:
+.DELETE_ON_ERROR:
+all: $(B)/blkasm
+
+images: $(IMAGES)
+
+deps:
+	$(Q)rootfs/deps.sh
+
+# Kernel headers for musl-gcc's -nostdinc: only the kernel's folders, so no
+# glibc header leaks in.
+$(KH)/.stamp:
+	$(E) KHDR $(KH)
+	$(Q)rm -rf $(KH) && mkdir -p $(KH)
+	$(Q)for d in linux asm-generic mtd misc rdma sound video xen; do \
+		if [ -d $(KHDR_INC)/$$d ]; then ln -s $(KHDR_INC)/$$d $(KH)/$$d; fi; \
+	done; ln -s $(KHDR_ASM) $(KH)/asm && touch $@
+
+$(UL)/.stamp: rootfs/util-linux.sh $(KH)/.stamp | deps
+	$(E) UTILLNX $(UL)
+	$(Q)$(SCRIPT_ENV) rootfs/util-linux.sh $(abspath $(UL)) \
+		$(if $(filter 1,$(V)),,>$(B)/util-linux.log 2>&1 || \
+		{ tail -n 30 $(B)/util-linux.log; exit 1; })
+	$(Q)touch $@
+$(UL_LIBS): $(UL)/.stamp
+
+$(B)/obj/%.o: %.c | $(UL)/.stamp
+	$(E) CC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/blkasm: $(OBJS) $(UL_LIBS)
+	$(E) LD $@
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^
+
+$(B)/kernel.stamp: rootfs/kernel.sh | deps
+	$(E) KERNEL $(B)/kernel
+	$(Q)$(SCRIPT_ENV) rootfs/kernel.sh $(B)/kernel
+	$(Q)touch $@
+
+$(B)/busybox.stamp: rootfs/busybox.sh | deps
+	$(E) BUSYBOX $(B)/busybox
+	$(Q)$(SCRIPT_ENV) rootfs/busybox.sh $(B)/busybox
+	$(Q)touch $@
+
+$(B)/initramfs.cpio.gz: $(B)/blkasm $(B)/busybox.stamp $(B)/kernel.stamp \
+		board/$(BOARD)/modules rootfs/initramfs.sh
+	$(E) CPIO $@
+	$(Q)rootfs/initramfs.sh $@ $(B)/blkasm $(B)/busybox $(B)/kernel \
+		board/$(BOARD)/modules
+
+$(B)/root.img: $(B)/busybox.stamp rootfs/root-image.sh rootfs/init.sh
+	$(E) MKFS $@
+	$(Q)rootfs/root-image.sh $@ $(B)/busybox
+
+$(B)/disk.img: $(B)/root.img rootfs/disk-image.sh
+	$(E) MKFS $@
+	$(Q)rootfs/disk-image.sh $@ $(B)/root.img
+
+# Board settings for rootfs/boot.sh, which does not read make syntax.
+$(B)/board.env: board/$(BOARD)/board.mk Makefile
+	$(E) GEN $@
+	$(Q)mkdir -p $(@D)
+	$(Q)printf "%s='%s'\n" BOARD '$(BOARD)' ARCH '$(ARCH)' QEMU '$(QEMU)' \
+		QEMU_ARGS '$(QEMU_ARGS)' CMDLINE '$(KERNEL_CMDLINE)' > $@
+
+run: images | deps
+	$(Q)BOOT_APPEND='$(APPEND)' BOOT_CMDLINE='$(CMDLINE)' \
+	BOOT_TIMEOUT='$(TIMEOUT)' BOOT_INTERACTIVE='$(INTERACTIVE)' \
+	BOOT_MARKER='$(if $(INTERACTIVE),,BLKASM-ROOT-OK)' rootfs/boot.sh $(B)
+
+# Unit tests and atf-sh scripts, laid out as kyua's --build-root.
+unit: $(TEST_CPROGS) $(TEST_PROGS)
+
+$(O)/host/obj/%.o: %.c | deps
+	$(E) HOSTCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CPPFLAGS) $(BASE_CFLAGS) $(HOST_CFLAGS) -c -o $@ $<
+
+$(O)/host/tests/unit/%_test: $(O)/host/obj/tests/unit/%_test.o $(HOST_OBJS) $(FAKE_OBJS)
+	$(E) HOSTLD $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) -o $@ $^ $(HOST_LIBS)
+
+$(O)/host/tests/%_test: $(O)/host/obj/tests/%_test.o $(HOST_OBJS) $(REAL_OBJS)
+	$(E) HOSTLD $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) -o $@ $^ $(HOST_LIBS)
+
+$(O)/host/tests/%: tests/%.sh
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@ && chmod +x $@
+
+$(O)/host/tests/%.subr: tests/%.subr
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@
+
+KYUA_DB = $(O)/kyua/results.db
+KYUA_REPORT = $(O)/kyua/report.txt
+
+check: | deps
+	$(Q)for b in $(BOARDS); do $(MAKE) BOARD=$$b O='$(O)' images || exit; done
+	$(Q)$(MAKE) O='$(O)' unit
+	$(Q)rm -rf $(O)/kyua && mkdir -p $(O)/kyua $(O)/host/tests
+	$(Q)BLKASM_BUILD='$(abspath $(O))' BLKASM_TOP='$(CURDIR)' \
+	BLKASM_BOARDS='$(BOARDS)' kyua test --kyuafile tests/Kyuafile \
+		--build-root $(O)/host/tests --results-file=$(KYUA_DB) || :
+	$(Q)kyua report --results-file=$(KYUA_DB) --verbose > $(KYUA_REPORT) || :
+	$(Q)echo "kyua report: $(KYUA_REPORT)"
+	$(Q)tests/summary.sh $(KYUA_REPORT)
+
+install: $(B)/blkasm
+	install -D -m 0755 $(B)/blkasm $(DESTDIR)$(PREFIX)/sbin/blkasm
+
+clean:
+	rm -rf $(O)
+
+-include $(OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(FAKE_OBJS:.o=.d) $(REAL_OBJS:.o=.d) \
+	$(TEST_CPROGS:$(O)/host/tests/%=$(O)/host/obj/tests/%.d)

@@ -1,0 +1,38 @@
+#!/bin/sh
+# /sbin/init of the demo root filesystem (busybox). blkasm switch_roots here
+# after assembling the storage; /dev and /run are moved in by blkasm.
+#
+# Prints a fixed marker and what was assembled, then powers off so QEMU
+# exits 0. With demo.shell on the kernel command line it runs an
+# interactive shell on the console first.
+PATH=/bin:/sbin
+export PATH
+
+grep -qs ' /proc ' /proc/mounts || mount -t proc proc /proc
+grep -qs ' /sys ' /proc/mounts || mount -t sysfs sysfs /sys
+[ -e /dev/null ] || mount -t devtmpfs devtmpfs /dev
+
+echo
+echo "BLKASM-ROOT-OK"
+echo "uptime: $(cut -d ' ' -f 1 /proc/uptime) s"
+awk '$2 == "/" { print "root: " $0 }' /proc/mounts
+for d in /sys/block/loop*; do
+	[ -r "$d/loop/backing_file" ] || continue
+	echo "loop: /dev/${d##*/} $(cat "$d/loop/backing_file")"
+done
+if [ -d /run/blkasm ]; then
+	for f in $(find /run/blkasm -type f | sort); do
+		echo "run: $f"
+		sed 's/^/  /' "$f"
+	done
+fi
+echo "BLKASM-ROOT-END"
+
+case " $(cat /proc/cmdline) " in
+*" demo.shell "*)
+	echo "blkasm demo root: interactive shell, exit to power off"
+	setsid cttyhack /bin/sh -l
+	;;
+esac
+sync
+poweroff -f
