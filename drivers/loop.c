@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+#include "loop.h"
+#include "file.h"
+#include "log.h"
+#include "retry.h"
+#include "sys.h"
+#include "uevent.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/loop.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+struct attach {
+	const struct loop_spec *spec;
+	struct loop_dev *dev;
+	int ctl_fd;
+	int file_fd;
+};
+
+static int open_node(int nr, char *path, size_t size)
+{
+	char sys[64], buf[32];
+	unsigned int maj, min;
+	int fd;
+
+	snprintf(path, size, "/dev/loop%d", nr);
+	fd = sys_open(path, O_RDWR, 0);
+	if (fd != -ENOENT)
+		return fd;
+	/* No devtmpfs: make the node from sysfs. */
+	snprintf(sys, sizeof(sys), "/sys/block/loop%d/dev", nr);
+	if (file_read(sys, buf, sizeof(buf)) < 0 || sscanf(buf, "%u:%u", &maj, &min) != 2)
+		return -ENOENT;
+	if (sys_mknod(path, S_IFBLK | 0600, makedev(maj, min)) < 0)
+		return -ENOENT;
+	return sys_open(path, O_RDWR, 0);
+}
+
+static void fill_info(const struct attach *a, struct loop_info64 *info, bool ro)
+{
+	const struct loop_spec *s = a->spec;
+
+	memset(info, 0, sizeof(*info));
+	info->lo_offset = s->offset;
+	info->lo_sizelimit = s->sizelimit;
+	info->lo_flags = (ro ? LO_FLAGS_READ_ONLY : 0) |
+			 (s->autoclear ? LO_FLAGS_AUTOCLEAR : 0) |
+			 (s->part_scan ? LO_FLAGS_PARTSCAN : 0) |
+			 (s->direct_io ? LO_FLAGS_DIRECT_IO : 0);
+	snprintf((char *)info->lo_file_name, sizeof(info->lo_file_name), "%s", s->file);
+}
+
+/* Kernels before 5.8 have no LOOP_CONFIGURE: bind, then configure. */
+static int bind_legacy(const struct attach *a, int fd, const struct loop_info64 *info)
+{
+	struct loop_info64 st = *info;
+	int r;
+
+	r = sys_ioctl(fd, LOOP_SET_FD, (void *)(long)a->file_fd);
+	if (r < 0)
+		return r;
+	st.lo_flags &= LOOP_SET_STATUS_SETTABLE_FLAGS;
+	r = sys_ioctl(fd, LOOP_SET_STATUS64, &st);
+	if (r == 0 && a->spec->block_size)
+		r = sys_ioctl(fd, LOOP_SET_BLOCK_SIZE, (void *)(long)a->spec->block_size);
+	if (r == 0 && a->spec->direct_io)
+		r = sys_ioctl(fd, LOOP_SET_DIRECT_IO, (void *)1L);
+	if (r < 0)	/* we bound it a moment ago: ours to undo */
+		sys_ioctl(fd, LOOP_CLR_FD, NULL);
+	return r == -EBUSY ? -EIO : r;
+}
+
+/* One attempt; -EBUSY when another process took the free device first. */
+static int attach_once(void *ctx)
+{
+	struct attach *a = ctx;
+	struct loop_config cfg;
+	int nr, fd, r;
+
+	nr = sys_ioctl(a->ctl_fd, LOOP_CTL_GET_FREE, NULL);
+	if (nr < 0)
+		return nr;
+	fd = open_node(nr, a->dev->path, sizeof(a->dev->path));
+	if (fd < 0)	/* removed under us by LOOP_CTL_REMOVE: try another */
+		return fd == -ENOENT || fd == -ENXIO ? -EBUSY : fd;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.fd = (unsigned int)a->file_fd;
+	cfg.block_size = a->spec->block_size;
+	fill_info(a, &cfg.info, a->dev->read_only);
+	r = sys_ioctl(fd, LOOP_CONFIGURE, &cfg);
+	if (r == -EINVAL || r == -ENOTTY)
+		r = bind_legacy(a, fd, &cfg.info);
+	if (r < 0) {
+		sys_close(fd);
+		return r;
+	}
+	a->dev->nr = nr;
+	a->dev->fd = fd;
+	return 0;
+}
+
+static int open_backing(const struct loop_spec *spec, struct loop_dev *dev)
+{
+	int fd;
+
+	dev->read_only = spec->read_only;
+	fd = sys_open(spec->file, spec->read_only ? O_RDONLY : O_RDWR, 0);
+	/* As losetup does: a file we may not write is bound read-only. */
+	if (!spec->read_only && (fd == -EROFS || fd == -EACCES || fd == -EPERM)) {
+		fd = sys_open(spec->file, O_RDONLY, 0);
+		dev->read_only = fd >= 0;
+	}
+	return fd;
+}
+
+int loop_attach(const struct loop_spec *spec, struct loop_dev *dev,
+		struct retry_result *res)
+{
+	struct attach a = { .spec = spec, .dev = dev, .ctl_fd = -1 };
+	struct stat st;
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	memset(dev, 0, sizeof(*dev));
+	dev->fd = -1;
+	dev->nr = -1;
+	a.file_fd = open_backing(spec, dev);
+	if (a.file_fd < 0)
+		return a.file_fd;
+	r = sys_fstat(a.file_fd, &st);
+	if (r < 0)
+		goto out_close_file;
+	dev->backing_dev = st.st_dev;
+	dev->backing_ino = st.st_ino;
+	a.ctl_fd = sys_open("/dev/loop-control", O_RDWR, 0);
+	if (a.ctl_fd < 0) {
+		r = a.ctl_fd;
+		goto out_close_file;
+	}
+	r = retry_run(&RETRY_DEVICE_BUSY, attach_once, &a, -1, res);
+	sys_close(a.ctl_fd);
+out_close_file:
+	/* The loop device holds its own reference to the file now. */
+	sys_close(a.file_fd);
+	return r;
+}
+
+void loop_release(struct loop_dev *dev)
+{
+	if (dev->fd >= 0)
+		sys_close(dev->fd);
+	dev->fd = -1;
+}
+
+int loop_backing_file(int nr, char *buf, unsigned int size)
+{
+	char path[64];
+	int r;
+
+	snprintf(path, sizeof(path), "/sys/block/loop%d/loop/backing_file", nr);
+	r = file_read(path, buf, size);
+	return r == -ENOENT ? -ENXIO : r < 0 ? r : 0;
+}
+
+static int unbound(void *ctx)
+{
+	struct loop_dev *dev = ctx;
+	char buf[8];
+	int r = loop_backing_file(dev->nr, buf, sizeof(buf));
+
+	/* A long path does not fit buf: still bound. */
+	return r == -ENXIO ? 0 : -EBUSY;
+}
+
+int loop_detach(struct loop_dev *dev, struct retry_result *res)
+{
+	struct loop_info64 info;
+	int fd = dev->fd, r, ev;
+
+	memset(res, 0, sizeof(*res));
+	if (fd < 0)
+		fd = sys_open(dev->path, O_RDONLY, 0);
+	if (fd < 0)
+		return fd == -ENOENT ? 0 : fd;
+	r = sys_ioctl(fd, LOOP_GET_STATUS64, &info);
+	if (r == -ENXIO) {	/* already gone (autoclear did it) */
+		r = 0;
+		goto out;
+	}
+	if (r == 0 && (info.lo_device != dev->backing_dev || info.lo_inode != dev->backing_ino))
+		r = -ESTALE;
+	/* Subscribe before clearing so the release's uevent is not missed. */
+	ev = r == 0 ? uev_open() : -1;
+	if (r == 0)
+		r = sys_ioctl(fd, LOOP_CLR_FD, NULL);
+	if (fd != dev->fd)
+		sys_close(fd);
+	loop_release(dev);
+	fd = -1;
+	/* While another opener holds it, the kernel defers the clear. */
+	if (r == 0 || r == -EBUSY)
+		r = retry_run(&RETRY_DEVICE_BUSY, unbound, dev, ev, res);
+	if (ev >= 0)
+		sys_close(ev);
+out:
+	if (fd >= 0 && fd != dev->fd)
+		sys_close(fd);
+	loop_release(dev);
+	return r;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef BLKASM_LOOP_H
+#define BLKASM_LOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct retry_result;
+
+struct loop_spec {
+	const char *file;	/* backing file */
+	uint64_t offset;	/* bytes into the file */
+	uint64_t sizelimit;	/* bytes, 0 for the rest of the file */
+	unsigned int block_size;	/* logical sector size, 0 for 512 */
+	bool read_only;
+	bool direct_io;
+	bool part_scan;
+	bool autoclear;		/* detach on last close (as mount -o loop) */
+};
+
+struct loop_dev {
+	int nr;
+	char path[32];		/* /dev/loopN */
+	int fd;			/* held open until loop_release() */
+	bool read_only;		/* as bound: a read-only file forces it */
+	dev_t backing_dev;	/* identity of the backing file, to never */
+	ino_t backing_ino;	/* clear a device someone else rebound */
+};
+
+/*
+ * Binds a free loop device to spec->file: LOOP_CTL_GET_FREE, then
+ * LOOP_CONFIGURE, falling back to LOOP_SET_FD + LOOP_SET_STATUS64 on
+ * kernels without it. A free device taken by another process in between
+ * (EBUSY) is retried under RETRY_DEVICE_BUSY. The device stays open in
+ * dev->fd: with autoclear, the last close detaches it, so keep it open
+ * until something else (a mount) holds the device.
+ * Returns: 0, or -errno with res describing the attempts.
+ */
+int loop_attach(const struct loop_spec *spec, struct loop_dev *dev,
+		struct retry_result *res);
+
+/* Closes dev->fd. */
+void loop_release(struct loop_dev *dev);
+
+/*
+ * Unbinds a device this run bound (checked against the backing file's
+ * identity), and waits, driven by uevents and bounded by the policy, until
+ * the kernel has let go of it (a clear is deferred while it is open).
+ * Returns: 0, -ESTALE if the device is bound to something else now, or
+ * -EBUSY with res set when it is still held at the limit.
+ */
+int loop_detach(struct loop_dev *dev, struct retry_result *res);
+
+/* The backing file of /dev/loopN from sysfs; -ENXIO when unbound. */
+int loop_backing_file(int nr, char *buf, unsigned int size);
+
+#endif

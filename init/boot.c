@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/* blkasm as PID 1: from the kernel's hand-over to the root's init. */
+#include "init.h"
+#include "file.h"
+#include "log.h"
+#include "modules.h"
+#include "retry.h"
+#include "sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+struct boot {
+	struct boot_params bp;
+	struct boot_plan plan;
+	uint64_t start_ms;	/* sys_now_ms() when /init started */
+	uint64_t uptime_ms;	/* the kernel's uptime then */
+	uint64_t deadline_ms;
+	char **init_args;	/* what the kernel left for init */
+	char why[512];		/* the failure, for the rescue message */
+};
+
+static void fail(struct boot *b, const char *fmt, const char *arg)
+{
+	snprintf(b->why, sizeof(b->why), fmt, arg);
+}
+
+static void maybe_break(struct boot *b, enum boot_break at)
+{
+	char why[64];
+
+	if (b->bp.brk != at)
+		return;
+	snprintf(why, sizeof(why), "break point %s (blkasm.break)", cmdline_break_name(at));
+	rescue_shell(why);
+}
+
+/* Cuts module names out of the list text: one per line, '#' comments. */
+static unsigned int module_names(char *text, char **names, unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (char *line = text, *next; line && n < max; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		line[strcspn(line, "#")] = '\0';
+		line += strspn(line, " \t\r");
+		line[strcspn(line, " \t\r")] = '\0';
+		if (*line)
+			names[n++] = line;
+	}
+	return n;
+}
+
+/* The board's modules (MODULES_LIST), dependencies first. */
+static int load_modules(struct boot *b)
+{
+	char release[128], dir[256], *text = NULL, *names[64];
+	unsigned int n;
+	uint64_t t0 = sys_now_ms();
+	int r;
+
+	if (file_slurp(MODULES_LIST, 64 * 1024, &text, NULL) < 0)
+		return 0;	/* a kernel with everything built in */
+	n = module_names(text, names, 64);
+	r = file_read("/proc/sys/kernel/osrelease", release, sizeof(release));
+	snprintf(dir, sizeof(dir), "/lib/modules/%s", r < 0 ? "" : release);
+	r = mod_load(dir, (const char *const *)names, n);
+	if (r == 0)
+		log_info("modules: %u loaded from %s (%llu ms)", n, dir,
+			 (unsigned long long)(sys_now_ms() - t0));
+	else
+		fail(b, "cannot load the kernel modules listed in %s", MODULES_LIST);
+	free(text);
+	return r;
+}
+
+/* initramfs-tools keeps the image's host filesystem reachable as /host. */
+static void move_host(struct boot *b)
+{
+	char target[64];
+
+	if (b->plan.count < 3)
+		return;
+	snprintf(target, sizeof(target), "%s%s", NEW_ROOT, HOST_DIR);
+	if (sys_mount(HOST_DIR, target, NULL, MS_MOVE, NULL) < 0)
+		log_warn("host: %s has no %s: %s stays mounted out of reach",
+			 NEW_ROOT, HOST_DIR, b->plan.nodes[0].device);
+}
+
+/* Per-node timings in /run/blkasm, which moves into the new root. */
+static void write_timings(struct boot *b, uint64_t ready_ms)
+{
+	char buf[2048];
+	size_t len = 0;
+
+	len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+				"kernel_to_init_ms %llu\ninit_to_ready_ms %llu\n",
+				(unsigned long long)b->uptime_ms, (unsigned long long)ready_ms);
+	for (unsigned int i = 0; i < b->plan.count && len < sizeof(buf); i++) {
+		const struct boot_node *n = &b->plan.nodes[i];
+
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "node %s %llu %s\n",
+					n->name, (unsigned long long)n->ms, n->device);
+	}
+	file_mkdirs(RUN_DIR, 0755);
+	int fd = sys_open(RUN_DIR "/timings", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd >= 0) {
+		sys_write(fd, buf, len < sizeof(buf) ? len : sizeof(buf) - 1);
+		sys_close(fd);
+	}
+}
+
+static int assemble(struct boot *b)
+{
+	int r;
+
+	maybe_break(b, BREAK_TOP);
+	r = load_modules(b);
+	if (r < 0)
+		return r;
+	if (bootplan_build(&b->bp, &b->plan) < 0) {
+		fail(b, "%s", "no root= on the kernel command line: nothing to boot");
+		return -ENODEV;
+	}
+	for (unsigned int i = 0; i < b->plan.count; i++) {
+		if (i == 1)
+			maybe_break(b, BREAK_PREMOUNT);
+		r = node_up(&b->plan, i, b->deadline_ms);
+		if (r < 0) {
+			fail(b, "the root filesystem could not be assembled (node %s failed)",
+			     b->plan.nodes[i].name);
+			return r;
+		}
+	}
+	return 0;
+}
+
+static void boot_once(struct boot *b)
+{
+	const char *init;
+	uint64_t ready;
+
+	if (assemble(b) < 0)
+		return;
+	init = switch_root_find_init(NEW_ROOT, b->bp.init);
+	if (!init) {
+		fail(b, "no init on the root filesystem (%s)",
+		     b->bp.init[0] ? b->bp.init : "/sbin/init, /etc/init, /bin/init, /bin/sh");
+		return;
+	}
+	move_host(b);
+	ready = sys_now_ms() - b->start_ms;
+	write_timings(b, ready);
+	log_info("ready in %llu ms (%u nodes)", (unsigned long long)ready, b->plan.count);
+	maybe_break(b, BREAK_BOTTOM);
+	b->init_args[0] = (char *)init;
+	log_finish();
+	switch_root(NEW_ROOT, init, b->init_args);
+	log_setup(LOG_TO_KMSG, b->bp.debug);
+	fail(b, "switch_root to %s failed", init);
+}
+
+static void teardown(struct boot *b)
+{
+	for (unsigned int i = b->plan.count; i-- > 0;)
+		node_down(&b->plan, i);
+}
+
+static uint64_t kernel_uptime_ms(void)
+{
+	char buf[64];
+	unsigned long s = 0, cs = 0;
+
+	if (file_read("/proc/uptime", buf, sizeof(buf)) > 0)
+		sscanf(buf, "%lu.%lu", &s, &cs);
+	return s * 1000 + cs * 10;
+}
+
+static void read_cmdline(struct boot *b)
+{
+	struct cmdline_error err;
+	char line[4096];
+
+	if (file_read("/proc/cmdline", line, sizeof(line)) < 0)
+		line[0] = '\0';
+	if (cmdline_parse(line, &b->bp, &err) == 0)
+		return;
+	snprintf(b->why, sizeof(b->why), "kernel command line, column %u (%s): expected %s",
+		 err.column, err.param, err.expected);
+	/* Nothing is trusted from a command line we could not read. */
+	cmdline_parse("", &b->bp, &err);
+	b->bp.have_root = false;
+}
+
+int boot_main(int argc, char **argv)
+{
+	static struct boot b;
+
+	(void)argc;
+	b.start_ms = sys_now_ms();
+	early_mounts();
+	early_console();
+	log_setup(LOG_TO_KMSG, false);
+	b.uptime_ms = kernel_uptime_ms();
+	b.init_args = argv;
+	read_cmdline(&b);
+	log_setup(LOG_TO_KMSG, b.bp.debug);
+	log_info("starting at %llu ms of kernel uptime", (unsigned long long)b.uptime_ms);
+	for (;;) {
+		b.deadline_ms = sys_now_ms() + (uint64_t)b.bp.timeout_s * 1000u;
+		retry_set_boot_deadline(b.deadline_ms);
+		if (!b.why[0])
+			boot_once(&b);
+		teardown(&b);
+		rescue_or_reboot(&b.bp, b.why);
+		/* The shell exited: the user may have fixed something. */
+		b.why[0] = '\0';
+		read_cmdline(&b);
+	}
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef BLKASM_CMDLINE_H
+#define BLKASM_CMDLINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "devspec.h"
+
+enum boot_break {
+	BREAK_NONE,
+	BREAK_TOP,		/* after early mounts, before modules */
+	BREAK_PREMOUNT,		/* root device found, nothing mounted yet */
+	BREAK_BOTTOM,		/* root mounted, before switch_root */
+};
+
+/* What the kernel command line asks of the boot. See docs/boot-parameters.md. */
+struct boot_params {
+	bool have_root;
+	struct devspec root;
+	char rootfstype[64];
+	char rootflags[256];
+	bool read_only;		/* ro (the default) or rw */
+	bool rootwait;
+	int root_wait_s;	/* rootwait=N or rootdelay=N, -1 if unset */
+	char init[256];
+	char loop[256];		/* image path inside root=, "" if none */
+	char loopfstype[64];
+	char loopflags[256];
+	uint32_t timeout_s;	/* blkasm.timeout=, the whole boot's deadline */
+	bool debug;
+	enum boot_break brk;
+	bool shell_on_failure;	/* blkasm.shell: even when panic= is set */
+	bool panic_set;
+	int panic_s;
+};
+
+#define CMDLINE_DEFAULT_TIMEOUT_S 120
+#define CMDLINE_DEFAULT_ROOT_WAIT_S 30
+
+struct cmdline_error {
+	unsigned int column;	/* 1-based, of the parameter */
+	char param[64];		/* the parameter as written, cut short */
+	const char *expected;
+};
+
+/*
+ * Parses a kernel command line (as in /proc/cmdline). Parameters blkasm
+ * does not know are left to others, except unknown blkasm.* ones.
+ * Returns 0, or -EINVAL with err filled.
+ */
+int cmdline_parse(const char *line, struct boot_params *bp, struct cmdline_error *err);
+
+const char *cmdline_break_name(enum boot_break b);
+
+#endif

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+#include "devwait.h"
+#include "devspec.h"
+#include "file.h"
+#include "log.h"
+#include "probe.h"
+#include "sys.h"
+#include "uevent.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+struct look {
+	const struct devspec *ds;
+	char *path;
+	size_t size;
+};
+
+/* /dev/NAME for a sysfs block name ("cciss!c0d0" is /dev/cciss/c0d0). */
+static void node_path(const char *name, char *path, size_t size)
+{
+	snprintf(path, size, "/dev/%s", name);
+	for (char *p = path + 5; *p; p++)
+		if (*p == '!')
+			*p = '/';
+}
+
+static int read_devnum(const char *name, unsigned int *maj, unsigned int *min)
+{
+	char p[300], buf[32];
+
+	snprintf(p, sizeof(p), "/sys/class/block/%s/dev", name);
+	if (file_read(p, buf, sizeof(buf)) < 0 || sscanf(buf, "%u:%u", maj, min) != 2)
+		return -ENODEV;
+	return 0;
+}
+
+/* devtmpfs makes nodes before the uevent is sent; without it, we do. */
+static int ensure_node(const char *path, unsigned int maj, unsigned int min)
+{
+	struct stat st;
+
+	if (sys_stat(path, &st) == 0)
+		return S_ISBLK(st.st_mode) && st.st_rdev == makedev(maj, min) ? 0 : -EEXIST;
+	return sys_mknod(path, S_IFBLK | 0600, makedev(maj, min));
+}
+
+static bool matches(const struct devspec *ds, const char *name, const char *path,
+		    unsigned int maj, unsigned int min)
+{
+	struct blockdev_id id = { .name = name, .major = maj, .minor = min };
+	struct probe_info pi;
+	char sz[300];
+	uint64_t sectors = 0;
+
+	if (!devspec_needs_probe(ds))
+		return devspec_match(ds, &id);
+	/* An unbound loop device or an empty drive has nothing to find. */
+	snprintf(sz, sizeof(sz), "/sys/class/block/%s/size", name);
+	if (file_read_u64(sz, &sectors) < 0 || sectors == 0)
+		return false;
+	if (probe_device(path, &pi) < 0)
+		return false;
+	id.uuid = pi.uuid[0] ? pi.uuid : NULL;
+	id.label = pi.label[0] ? pi.label : NULL;
+	id.partuuid = pi.partuuid[0] ? pi.partuuid : NULL;
+	id.partlabel = pi.partlabel[0] ? pi.partlabel : NULL;
+	return devspec_match(ds, &id);
+}
+
+static int look_at(const char *name, unsigned char type, void *ctx)
+{
+	struct look *l = ctx;
+	unsigned int maj, min;
+	char path[300];
+
+	(void)type;
+	if (read_devnum(name, &maj, &min) < 0)
+		return 0;
+	node_path(name, path, sizeof(path));
+	if (!devspec_needs_probe(l->ds) && !matches(l->ds, name, path, maj, min))
+		return 0;
+	if (ensure_node(path, maj, min) < 0 || !matches(l->ds, name, path, maj, min))
+		return 0;
+	snprintf(l->path, l->size, "%s", path);
+	return 1;
+}
+
+int devwait_block(const struct devspec *ds, uint64_t deadline_ms,
+		  char *path, size_t size)
+{
+	struct look l = { .ds = ds, .path = path, .size = size };
+	struct uev_msg m;
+	int fd, r;
+
+	fd = uev_open();
+	if (fd < 0)
+		return fd;
+	/* Subscribed: now whatever appears is either in sysfs or in a uevent. */
+	r = sys_listdir("/sys/class/block", look_at, &l);
+	while (r == 0) {
+		r = uev_next(fd, &m, deadline_ms);
+		if (r == -ENOBUFS) {	/* overrun: look again from scratch */
+			r = sys_listdir("/sys/class/block", look_at, &l);
+			continue;
+		}
+		if (r < 0)
+			break;
+		if (strcmp(m.subsystem, "block") || !m.devname[0] ||
+		    (strcmp(m.action, "add") && strcmp(m.action, "change")))
+			continue;
+		log_debug("uevent %s %s", m.action, m.devname);
+		/* DEVNAME is relative to /dev; the sysfs name is the last element. */
+		const char *base = strrchr(m.devpath, '/');
+
+		r = look_at(base ? base + 1 : m.devname, 0, &l);
+	}
+	sys_close(fd);
+	return r > 0 ? 0 : r;
+}

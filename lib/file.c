@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+#include "file.h"
+#include "sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+int file_read(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	if (size == 0)
+		return -EINVAL;
+	fd = sys_open(path, O_RDONLY, 0);
+	if (fd < 0)
+		return fd;
+	while ((n = sys_read(fd, buf + len, size - 1 - len)) > 0) {
+		len += (size_t)n;
+		if (len == size - 1) {
+			char c;
+
+			/* Full: a larger file would be cut short silently. */
+			n = sys_read(fd, &c, 1);
+			if (n > 0)
+				n = -EFBIG;
+			break;
+		}
+	}
+	sys_close(fd);
+	if (n < 0)
+		return (int)n;
+	buf[len] = '\0';
+	if (len && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	return (int)len;
+}
+
+int file_write(const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	ssize_t n;
+	int fd;
+
+	fd = sys_open(path, O_WRONLY, 0);
+	if (fd < 0)
+		return fd;
+	n = sys_write(fd, text, len);
+	sys_close(fd);
+	if (n < 0)
+		return (int)n;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+int file_slurp(const char *path, size_t max, char **out, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = NULL;
+	ssize_t r;
+	int fd;
+
+	fd = sys_open(path, O_RDONLY, 0);
+	if (fd < 0)
+		return fd;
+	do {
+		if (n + 1 >= cap || !buf) {
+			char *nb = n + 1 >= cap ? realloc(buf, cap *= 2) : malloc(cap);
+
+			if (!nb) {
+				r = -ENOMEM;
+				break;
+			}
+			buf = nb;
+		}
+		r = sys_read(fd, buf + n, cap - 1 - n);
+		if (r > 0)
+			n += (size_t)r;
+		if (n > max)
+			r = -EFBIG;
+	} while (r > 0);
+	sys_close(fd);
+	if (r < 0) {
+		free(buf);
+		return (int)r;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	if (len)
+		*len = n;
+	return 0;
+}
+
+int file_read_u64(const char *path, uint64_t *out)
+{
+	char buf[32], *end;
+	unsigned long long v;
+	int r;
+
+	r = file_read(path, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	if (r == 0 || buf[0] < '0' || buf[0] > '9')
+		return -EINVAL;
+	v = strtoull(buf, &end, 10);
+	if (*end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+bool file_exists(const char *path)
+{
+	struct stat st;
+
+	return sys_stat(path, &st) == 0;
+}
+
+int file_mkdirs(const char *path, unsigned int mode)
+{
+	char buf[4096];
+	size_t len = strlen(path);
+	int r;
+
+	if (len == 0 || len >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		r = sys_mkdir(buf, mode);
+		if (r < 0 && r != -EEXIST)
+			return r;
+		*p = c;
+		if (!c)
+			break;
+	}
+	return 0;
+}

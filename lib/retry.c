@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+#include "retry.h"
+#include "sys.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+/*
+ * For a device another process holds for a moment (udev-like probers open a
+ * new device for tens of milliseconds). Peers: systemd retries loop setup 64
+ * times with 10-250 ms sleeps, libdevmapper and mdadm 25 x 200 ms. We start
+ * at 1 ms so a short hold costs little, and the wake fd ends waits early.
+ */
+const struct retry_policy RETRY_DEVICE_BUSY = {
+	.max_attempts = 64,
+	.first_ms = 1,
+	.max_ms = 100,
+	.deadline_ms = 10000,
+};
+
+static uint64_t boot_deadline_ms;
+
+void retry_set_boot_deadline(uint64_t abs_ms)
+{
+	boot_deadline_ms = abs_ms;
+}
+
+uint64_t retry_boot_deadline(void)
+{
+	return boot_deadline_ms;
+}
+
+uint32_t retry_base_delay(const struct retry_policy *p, unsigned int n)
+{
+	uint64_t d = p->first_ms ? p->first_ms : 1;
+
+	while (n-- > 1 && d < p->max_ms)
+		d *= 2;
+	return d > p->max_ms ? p->max_ms : (uint32_t)d;
+}
+
+static uint32_t jitter(uint32_t d)
+{
+	uint32_t half = d / 2;
+
+	return d - half + (half ? sys_random() % (half + 1) : 0);
+}
+
+/* Empties a readable wake fd so the next poll waits for a new event. */
+static void drain(int fd)
+{
+	char buf[4096];
+
+	while (sys_read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+/* Sleeps up to ms, less when wake_fd has an event. */
+static void wait_ms(uint64_t ms, int wake_fd)
+{
+	struct pollfd pfd = { .fd = wake_fd, .events = POLLIN };
+
+	if (wake_fd < 0) {
+		sys_sleep_ns(ms * 1000000u);
+		return;
+	}
+	if (sys_poll(&pfd, 1, (int)ms) > 0)
+		drain(wake_fd);
+}
+
+static bool transient(int r)
+{
+	return r == -EBUSY || r == -EAGAIN;
+}
+
+int retry_run(const struct retry_policy *p, retry_op op, void *ctx,
+	      int wake_fd, struct retry_result *res)
+{
+	uint64_t start = sys_now_ms(), deadline = start + p->deadline_ms, now;
+	unsigned int n = 0;
+	int r;
+
+	if (boot_deadline_ms && boot_deadline_ms < deadline)
+		deadline = boot_deadline_ms;
+	for (;;) {
+		r = op(ctx);
+		n++;
+		now = sys_now_ms();
+		if (r == 0 || !transient(r)) {
+			res->outcome = r == 0 ? RETRY_DONE : RETRY_FAILED;
+			break;
+		}
+		if (n >= p->max_attempts) {
+			res->outcome = RETRY_ATTEMPT_CAP;
+			break;
+		}
+		if (now >= deadline) {
+			res->outcome = RETRY_DEADLINE;
+			break;
+		}
+		uint64_t d = jitter(retry_base_delay(p, n));
+
+		wait_ms(d < deadline - now ? d : deadline - now, wake_fd);
+	}
+	res->attempts = n;
+	res->elapsed_ms = now - start;
+	res->last_error = r;
+	return r;
+}
+
+const char *retry_describe(const struct retry_result *res, char *buf, unsigned int size)
+{
+	static const char *const why[] = {
+		[RETRY_DONE] = "", [RETRY_FAILED] = "",
+		[RETRY_ATTEMPT_CAP] = ", the attempt cap",
+		[RETRY_DEADLINE] = ", the deadline",
+	};
+
+	snprintf(buf, size, "after %u attempt%s in %llu.%03llu s%s",
+		 res->attempts, res->attempts == 1 ? "" : "s",
+		 (unsigned long long)(res->elapsed_ms / 1000),
+		 (unsigned long long)(res->elapsed_ms % 1000), why[res->outcome]);
+	return buf;
+}
