@@ -1,0 +1,157 @@
+#! /usr/bin/env atf-sh
+# Boots of the qemu-x86_64 board (Debian's amd64 kernel under TCG).
+
+. "$(atf_get_srcdir)/board.subr"
+B=qemu-x86_64
+DISK_UUID=0b1ca5a0-0000-4000-8000-000000000002
+
+atf_test_case root_on_loop
+root_on_loop_head()
+{
+	atf_set descr "default command line: root filesystem in a loop image on vda"
+	atf_set timeout 300
+}
+root_on_loop_body()
+{
+	boot $B 240
+	expect_root_on_loop
+	expect_console 'rootdev: /dev/vda is /dev/vda'
+	expect_console 'root: /dev/loop[0-9]+ mounted on /root \(ext4, rw\)'
+}
+
+atf_test_case root_by_label_ro
+root_by_label_ro_head()
+{
+	atf_set descr "root=LABEL= found through uevents and libblkid; ro honoured"
+	atf_set timeout 300
+}
+root_by_label_ro_body()
+{
+	boot $B 240 -c "$(board_cmdline $B panic=-1 root=LABEL=blkasm-host loop=/images/root.img ro)"
+	expect_root_on_loop
+	expect_console 'rootdev: LABEL=blkasm-host is /dev/vda'
+	expect_console '^root: /dev/loop[0-9]+ / ext4 ro'
+}
+
+atf_test_case root_by_uuid
+root_by_uuid_head()
+{
+	atf_set descr "root=UUID= (upper case) with loopfstype= and an image path without /"
+	atf_set timeout 300
+}
+root_by_uuid_body()
+{
+	uuid=$(echo $DISK_UUID | tr a-f A-F)
+	boot $B 240 -c "$(board_cmdline $B panic=-1 root=UUID=$uuid loop=images/root.img loopfstype=ext4 rw)"
+	expect_root_on_loop
+	expect_console "rootdev: UUID=$uuid is /dev/vda"
+}
+
+atf_test_case wrong_root_rescue
+wrong_root_rescue_head()
+{
+	atf_set descr "a root= that never appears: bounded wait, diagnosis, rescue shell"
+	atf_set timeout 300
+}
+wrong_root_rescue_body()
+{
+	rescue_input
+	boot $B 240 -c "$(board_cmdline $B root=/dev/vdz rootdelay=3 loop=/images/root.img)" \
+		-w 'starting a rescue shell' -s rescue.in
+	expect_console 'rootdev: no block device /dev/vdz appeared within 3 s \(block devices present: .*vda'
+	expect_rescued
+}
+
+atf_test_case wrong_root_panic
+wrong_root_panic_head()
+{
+	atf_set descr "with panic=-1 a failed boot reboots at once instead of a shell"
+	atf_set timeout 300
+}
+wrong_root_panic_body()
+{
+	boot $B 240 -c "$(board_cmdline $B panic=-1 root=LABEL=no-such-label rootdelay=2)"
+	expect_console 'rootdev: no block device LABEL=no-such-label appeared within 2 s'
+	expect_console 'rebooting \(panic=-1\)'
+	expect_rc 0
+	if grep -q 'starting a rescue shell' console.log; then
+		atf_fail "a rescue shell started despite panic=-1"
+	fi
+}
+
+atf_test_case bad_cmdline
+bad_cmdline_head()
+{
+	atf_set descr "a malformed parameter is named with its column; nothing is touched"
+	atf_set timeout 300
+}
+bad_cmdline_body()
+{
+	rescue_input
+	boot $B 240 -c "console=ttyS0 root=/dev/vda rootdelay=soon loop=/images/root.img" \
+		-w 'starting a rescue shell' -s rescue.in
+	expect_console 'kernel command line, column 29 \(rootdelay=soon\): expected a whole number of seconds'
+	expect_rescued
+	if grep -Eq 'mounted on|bound to' console.log; then
+		atf_fail "devices were touched despite the bad command line"
+	fi
+}
+
+atf_test_case missing_image
+missing_image_head()
+{
+	atf_set descr "a missing image file: diagnosis, the host mount torn down, rescue"
+	atf_set timeout 300
+}
+missing_image_body()
+{
+	rescue_input
+	boot $B 240 -c "$(board_cmdline $B root=/dev/vda loop=/images/missing.img)" \
+		-w 'starting a rescue shell' -s rescue.in
+	expect_console 'rootimg: cannot attach /host/images/missing.img to a loop device: No such file or directory'
+	expect_console 'host: /dev/vda torn down'
+	expect_rescued
+}
+
+atf_test_case no_init
+no_init_head()
+{
+	atf_set descr "a root without init is refused before the initramfs is freed"
+	atf_set timeout 300
+}
+no_init_body()
+{
+	rescue_input
+	boot $B 240 -c "$(board_cmdline $B root=/dev/vda rw)" \
+		-w 'starting a rescue shell' -s rescue.in
+	expect_console 'no init on the root filesystem'
+	expect_console 'root: /dev/vda torn down'
+	expect_rescued
+}
+
+atf_test_case break_premount
+break_premount_head()
+{
+	atf_set descr "blkasm.break=premount gives a shell, and the boot goes on after it"
+	atf_set timeout 300
+}
+break_premount_body()
+{
+	printf '%s\n' 'test -b /dev/vda && echo have-vda' 'exit' > shell.in
+	boot $B 240 -a "blkasm.break=premount" -w 'break point premount' -s shell.in
+	expect_console '^have-vda'
+	expect_root_on_loop
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case root_on_loop
+	atf_add_test_case root_by_label_ro
+	atf_add_test_case root_by_uuid
+	atf_add_test_case wrong_root_rescue
+	atf_add_test_case wrong_root_panic
+	atf_add_test_case bad_cmdline
+	atf_add_test_case missing_image
+	atf_add_test_case no_init
+	atf_add_test_case break_premount
+}
