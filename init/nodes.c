@@ -12,23 +12,50 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 
 struct names {
-	char buf[256];
-	size_t len;
+	char list[16][32];
+	unsigned int count, empty;
 };
 
+/* Collects block devices that have media; empty ones are only counted. */
 static int add_name(const char *name, unsigned char type, void *ctx)
 {
 	struct names *n = ctx;
+	char path[300];
+	uint64_t sectors = 0;
 
 	(void)type;
-	if (n->len < sizeof(n->buf) - 1)
-		n->len += (size_t)snprintf(n->buf + n->len, sizeof(n->buf) - n->len,
-					   "%s%s", n->len ? " " : "", name);
+	snprintf(path, sizeof(path), "/sys/class/block/%s/size", name);
+	if (file_read_u64(path, &sectors) < 0 || sectors == 0)
+		n->empty++;
+	else if (n->count < 16)
+		str_copy(n->list[n->count++], sizeof(n->list[0]), name);
 	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* "vda vdb, 8 empty" for a diagnosis. */
+static const char *present(char *buf, size_t size)
+{
+	struct names n = { .count = 0 };
+	size_t len = 0;
+
+	sys_listdir("/sys/class/block", add_name, &n);
+	qsort(n.list, n.count, sizeof(n.list[0]), by_name);
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < n.count && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? " " : "", n.list[i]);
+	if (len < size)
+		snprintf(buf + len, size - len, "%s%u empty", n.count ? ", " : "", n.empty);
+	return buf;
 }
 
 static int device_up(struct boot_node *n, uint64_t boot_deadline_ms)
@@ -44,12 +71,11 @@ static int device_up(struct boot_node *n, uint64_t boot_deadline_ms)
 		deadline = boot_deadline_ms;
 	r = devwait_block(&ds, deadline, n->device, sizeof(n->device));
 	if (r == -ETIMEDOUT) {
-		struct names have = { .len = 0 };
+		char have[256];
 
-		sys_listdir("/sys/class/block", add_name, &have);
 		log_err("%s: no block device %s appeared within %u s "
 			"(block devices present: %s)", n->name, n->source,
-			n->wait_s, have.len ? have.buf : "none");
+			n->wait_s, present(have, sizeof(have)));
 	} else if (r < 0) {
 		log_err("%s: waiting for %s failed: %s", n->name, n->source, strerror(-r));
 	}
