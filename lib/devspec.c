@@ -36,6 +36,20 @@ static bool parse_devnum(const char *s, unsigned int *maj, unsigned int *min)
 	return true;
 }
 
+/* NAME or NAME/NAME below /dev: no empty, "." or ".." elements. */
+static bool dev_path_ok(const char *p)
+{
+	for (;;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		if (!p[n])
+			return true;
+		p += n + 1;
+	}
+}
+
 static int set_value(struct devspec *ds, const char *v, const char **why)
 {
 	size_t len = strlen(v);
@@ -67,8 +81,7 @@ int devspec_parse(const char *text, struct devspec *ds, const char **why)
 		ds->kind = DEVSPEC_DEVNUM;
 		return set_value(ds, text, why);
 	}
-	if (!strncmp(text, "/dev/", 5) && text[5] && !strstr(text, "/../") &&
-	    text[strlen(text) - 1] != '/') {
+	if (!strncmp(text, "/dev/", 5) && dev_path_ok(text + 5)) {
 		ds->kind = DEVSPEC_PATH;
 		return set_value(ds, text, why);
 	}

@@ -18,8 +18,7 @@ int file_read(const char *path, char *buf, size_t size)
 	fd = sys_open(path, O_RDONLY, 0);
 	if (fd < 0)
 		return fd;
-	while ((n = sys_read(fd, buf + len, size - 1 - len)) > 0) {
-		len += (size_t)n;
+	for (;;) {
 		if (len == size - 1) {
 			char c;
 
@@ -29,6 +28,10 @@ int file_read(const char *path, char *buf, size_t size)
 				n = -EFBIG;
 			break;
 		}
+		n = sys_read(fd, buf + len, size - 1 - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
 	}
 	sys_close(fd);
 	if (n < 0)
@@ -95,18 +98,22 @@ int file_slurp(const char *path, size_t max, char **out, size_t *len)
 
 int file_read_u64(const char *path, uint64_t *out)
 {
-	char buf[32], *end;
-	unsigned long long v;
+	char buf[32];
+	uint64_t v = 0;
 	int r;
 
 	r = file_read(path, buf, sizeof(buf));
 	if (r < 0)
 		return r;
-	if (r == 0 || buf[0] < '0' || buf[0] > '9')
+	if (r == 0)
 		return -EINVAL;
-	v = strtoull(buf, &end, 10);
-	if (*end)
-		return -EINVAL;
+	for (const char *p = buf; *p; p++) {
+		unsigned int d = (unsigned int)(*p - '0');
+
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
+			return -EINVAL;
+		v = v * 10 + d;
+	}
 	*out = v;
 	return 0;
 }

@@ -75,6 +75,7 @@ static int parse_heads(struct mod_table *t, char **rest, struct mod_error *err)
 			char name[64];
 
 			m->path = line;
+			m->line = ln;
 			name_of(line, strlen(line), name, sizeof(name));
 			m->name = strdup(name);
 			if (!m->name)
@@ -115,7 +116,7 @@ static int parse_deps(struct mod_table *t, char **rest, struct mod_error *err)
 
 			hit = bsearch(&kp, sorted, t->count, sizeof(*sorted), by_path);
 			if (!hit) {
-				err->line = i + 1;
+				err->line = m->line;
 				err->what = "a dependency that has no line of its own";
 				r = -EINVAL;
 			} else if (m->ndeps == cap) {
@@ -224,9 +225,10 @@ int mod_order(struct mod_table *t, const char *name, int *order)
 
 static bool loaded_now(const char *name)
 {
-	char p[128];
+	char p[128], norm[64];
 
-	snprintf(p, sizeof(p), "/sys/module/%s", name);
+	name_of(name, strlen(name), norm, sizeof(norm));
+	snprintf(p, sizeof(p), "/sys/module/%s", norm);
 	return file_exists(p);
 }
 

@@ -15,6 +15,7 @@ struct mod_entry {
 	char *path;		/* relative to the modules folder */
 	int *deps;		/* indexes into the table */
 	unsigned int ndeps;
+	unsigned int line;	/* in modules.dep, for messages */
 	bool loaded;
 };
 
