@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef BLKASM_FAKE_SYS_H
+#define BLKASM_FAKE_SYS_H
+
+/*
+ * The scripted syscall seam for unit tests: fake_sys.c implements every
+ * function of lib/sys.h in memory, and this is how a test scripts it.
+ * Call fake_reset() at the start of each test case.
+ *
+ * Clock: sys_now_ns() starts at FAKE_T0_MS and moves only when the code
+ * sleeps (sys_sleep_ns) or waits in sys_poll with a timeout. Every such
+ * wait is recorded in ms, in order (fake_waits()), including polls that
+ * returned at once (recorded as 0) unless their timeout was 0.
+ *
+ * Files: a flat table of paths; the folders above each path exist
+ * implicitly ("/" always). sys_open/read/write/close/stat/lstat/fstat/
+ * access/listdir/mkdir/mknod/rmdir work on it. Unknown paths: -ENOENT.
+ * Reads return the content (at most the chunk size per call, see
+ * fake_file_chunk); writes append to a separate per-path capture. Opens
+ * return the lowest free fd from 3 up. sys_listdir lists children sorted
+ * by name with DT_REG, DT_DIR or DT_BLK.
+ *
+ * Wake events: fake_event_fd() gives an fd (an inotify or eventfd stand-in)
+ * on which fake_wake_at() schedules readability. sys_poll reports POLLIN
+ * for an fd with an event due at or before the end of its timeout, after
+ * moving the clock to that time (not at all if already due); otherwise it
+ * moves the clock by the whole timeout and returns 0. Regular files poll
+ * readable at once. A poll with a negative timeout and nothing scheduled
+ * aborts the test (it would hang for real). sys_read on a due event
+ * returns 8 bytes once, then -EAGAIN.
+ *
+ * Uevents: sys_uevent_socket() gives an fd reading one shared queue of
+ * datagrams (fake_uevent_push); each becomes available at its time.
+ * sys_uevent_recv and sys_read pop one (-EAGAIN when none is due).
+ *
+ * ioctl: per request code, a FIFO of scripted replies (fake_ioctl_push),
+ * then the default (fake_ioctl_default, 0 unless set). A reply may carry
+ * bytes copied into the argument (LOOP_GET_STATUS64's loop_info64). Every
+ * call is recorded with its fd's path and, for LOOP_CONFIGURE and
+ * LOOP_SET_STATUS64, a copy of the struct passed; other requests record
+ * the argument as a number. ioctl on an fd not open: -EBADF (recorded).
+ *
+ * sys_finit_module records the path of the fd it was given and its flags.
+ * sys_random returns fake_random_set()'s value (0 by default).
+ * sys_stat/fstat: st_dev and st_ino from fake_file_id(), by default
+ * makedev(254, 1) and the file's table index + 1.
+ *
+ * Defaults of the rest: sys_mount, sys_umount, sys_chdir, sys_chroot,
+ * sys_unlinkat, sys_dup2 (returns "to"), sys_sync: succeed and are recorded
+ * in fake_trace(), as are sys_mkdir, sys_mknod and sys_rmdir. sys_fs_magic,
+ * sys_spawn, sys_waitpid, sys_execve, sys_reboot: -ENOSYS. Writes to fds 1
+ * and 2 (never opened through the seam) go to fake_stderr().
+ *
+ * Strings returned by fake_waits(), fake_ioctl_trace() and
+ * fake_finit_trace() share one buffer: each is valid until the next of them.
+ *
+ * Scripted failures: fake_fail(op, path, -errno) makes every later call of
+ * that kind on that path fail with that error (0 clears it); path NULL
+ * matches any path.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define FAKE_T0_MS 5000u
+
+void fake_reset(void);
+
+/* Clock and waits. */
+uint64_t fake_now_ms(void);
+void fake_clock_set_ms(uint64_t ms);
+unsigned int fake_wait_count(void);
+/* The i-th wait in ms (integer part). */
+uint64_t fake_wait_ms(unsigned int i);
+/* All waits as "1 2 4" (ms; fractions as "0.5"); "" when none. */
+const char *fake_waits(void);
+
+void fake_random_set(uint32_t value);
+unsigned int fake_random_calls(void);
+
+/* Wake events. */
+int fake_event_fd(void);
+void fake_wake_at(int fd, uint64_t abs_ms);
+
+/* Uevent datagrams, available from fake time abs_ms on. */
+void fake_uevent_push(uint64_t abs_ms, int from_kernel, const void *data, size_t len);
+/* How many datagrams are still queued. */
+unsigned int fake_uevent_left(void);
+
+/* ioctl scripting and records. */
+void fake_ioctl_push(unsigned long req, int ret);
+void fake_ioctl_push_data(unsigned long req, int ret, const void *data, size_t size);
+void fake_ioctl_default(unsigned long req, int ret);
+
+struct fake_ioctl_call {
+	unsigned long req;
+	int fd;
+	char path[64];		/* of the fd, "" if not open */
+	long argval;		/* the argument as a number */
+	unsigned char arg[512];	/* copy of the struct for known requests */
+	size_t arg_size;	/* 0 when not copied */
+	int ret;
+};
+
+unsigned int fake_ioctl_calls(void);
+const struct fake_ioctl_call *fake_ioctl_call(unsigned int i);
+/* How many calls of one request. */
+unsigned int fake_ioctl_count(unsigned long req);
+/* Request names in order, "LOOP_CTL_GET_FREE LOOP_CONFIGURE ...". */
+const char *fake_ioctl_trace(void);
+
+/* Files. */
+void fake_file_add(const char *path, const char *content);
+void fake_file_add_data(const char *path, const void *data, size_t len);
+void fake_dir_add(const char *path);
+void fake_file_id(const char *path, dev_t dev, ino_t ino);
+/* At most n bytes per sys_read on this path (0: no limit). */
+void fake_file_chunk(const char *path, size_t n);
+/* The bytes written to path through the seam, NUL-terminated; NULL if none. */
+const char *fake_file_written(const char *path);
+/* The path of an open fd, or NULL. */
+const char *fake_fd_path(int fd);
+/* How many fds opened through the seam are still open. */
+unsigned int fake_open_fds(void);
+/* sys_close or another call on an fd that was not open. */
+unsigned int fake_bad_fds(void);
+/* "mkdir /a mkdir /a/b mount /dev/vda /root ext4" */
+const char *fake_trace(void);
+const char *fake_stderr(void);
+
+enum fake_op {
+	FAKE_OPEN,		/* any sys_open of path */
+	FAKE_OPEN_WRITE,	/* sys_open of path with O_WRONLY or O_RDWR */
+	FAKE_READ,		/* sys_read on an fd of path */
+	FAKE_WRITE,		/* sys_write on an fd of path */
+	FAKE_STAT,		/* sys_stat, sys_lstat, sys_access */
+	FAKE_MKDIR,
+	FAKE_MKNOD,
+	FAKE_MOUNT,		/* by target */
+	FAKE_FINIT,		/* by the module file's path */
+	FAKE_UEVENT_SOCKET,	/* path ignored */
+	FAKE_OP_COUNT,
+};
+
+void fake_fail(enum fake_op op, const char *path, int err);
+
+/* finit_module records. */
+unsigned int fake_finit_count(void);
+const char *fake_finit_path(unsigned int i);
+int fake_finit_flags(unsigned int i);
+/* All module paths in load order, space separated. */
+const char *fake_finit_trace(void);
+
+#endif
