@@ -11,6 +11,7 @@ export PATH
 grep -qs ' /proc ' /proc/mounts || mount -t proc proc /proc
 grep -qs ' /sys ' /proc/mounts || mount -t sysfs sysfs /sys
 [ -e /dev/null ] || mount -t devtmpfs devtmpfs /dev
+[ -r /etc/hostname ] && hostname -F /etc/hostname
 
 echo
 echo "BLKASM-ROOT-OK"
@@ -20,6 +21,10 @@ for d in /sys/block/loop*; do
 	[ -r "$d/loop/backing_file" ] || continue
 	echo "loop: /dev/${d##*/} $(cat "$d/loop/backing_file")"
 done
+# The filesystem holding the image stays reachable (initramfs-tools: /host).
+if grep -qs ' /host ' /proc/mounts; then
+	echo "host: $(awk '$2 == "/host" { print $1 " " $3 }' /proc/mounts), $(ls /host/images | tr '\n' ' ')"
+fi
 if [ -d /run/blkasm ]; then
 	for f in $(find /run/blkasm -type f | sort); do
 		echo "run: $f"
