@@ -62,17 +62,19 @@ OBJS = $(SRCS:%.c=$(B)/obj/%.o)
 
 # Host (glibc) ATF-C tests, one program per tests/<dir>/*_test.c, in
 # $(O)/host/tests (kyua's --build-root). tests/unit links the project code
-# with the fake seam (tests/unit/fake_sys.c) instead of lib/sys.c;
+# with the fake seam (tests/unit/fake_*.c) instead of lib/sys.c;
 # tests/host (real loop devices, root) links the real seam.
 HOST_CFLAGS ?= -O1 -g
 HOST_CPPFLAGS = -Ilib -Idrivers -I/usr/include/blkid -I/usr/include/libmount
 HOST_LIBS = -latf-c -lblkid -lmount
 HOST_SRCS = $(filter-out lib/sys.c,$(wildcard lib/*.c drivers/*.c))
 HOST_OBJS = $(HOST_SRCS:%.c=$(O)/host/obj/%.o)
-FAKE_OBJS = $(patsubst %.c,$(O)/host/obj/%.o,$(wildcard tests/unit/fake_sys.c))
+FAKE_SRCS = $(wildcard tests/unit/fake_*.c)
+FAKE_OBJS = $(FAKE_SRCS:%.c=$(O)/host/obj/%.o)
 REAL_OBJS = $(O)/host/obj/lib/sys.o
 TEST_SRCS = $(wildcard tests/*/*_test.c)
 TEST_CPROGS = $(TEST_SRCS:tests/%.c=$(O)/host/tests/%)
+UNIT_CPROGS = $(filter $(O)/host/tests/unit/%,$(TEST_CPROGS))
 # atf-sh tests: tests/<dir>/<name>.sh runs as $(O)/host/tests/<dir>/<name>;
 # helpers sourced through $(atf_get_srcdir) (tests/<dir>/*.subr) are copied.
 TEST_SCRIPTS = $(wildcard tests/*/*.sh)
@@ -168,12 +170,15 @@ $(O)/host/obj/%.o: %.c | deps
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CPPFLAGS) $(BASE_CFLAGS) $(HOST_CFLAGS) -c -o $@ $<
 
-$(O)/host/tests/unit/%_test: $(O)/host/obj/tests/unit/%_test.o $(HOST_OBJS) $(FAKE_OBJS)
+# Static pattern rules: with two implicit rules for one target, make would
+# take the real seam whenever a fake object had not been built yet.
+$(UNIT_CPROGS): $(O)/host/tests/%: $(O)/host/obj/tests/%.o $(HOST_OBJS) $(FAKE_OBJS)
 	$(E) HOSTLD $@
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) -o $@ $^ $(HOST_LIBS)
 
-$(O)/host/tests/%_test: $(O)/host/obj/tests/%_test.o $(HOST_OBJS) $(REAL_OBJS)
+$(filter-out $(UNIT_CPROGS),$(TEST_CPROGS)): $(O)/host/tests/%: \
+		$(O)/host/obj/tests/%.o $(HOST_OBJS) $(REAL_OBJS)
 	$(E) HOSTLD $@
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) -o $@ $^ $(HOST_LIBS)

@@ -3,8 +3,9 @@
 #define BLKASM_FAKE_SYS_H
 
 /*
- * The scripted syscall seam for unit tests: fake_sys.c implements every
- * function of lib/sys.h in memory, and this is how a test scripts it.
+ * The scripted syscall seam for unit tests: fake_sys.c, fake_fs.c and
+ * fake_dev.c implement every function of lib/sys.h in memory, and this is
+ * how a test scripts it.
  * Call fake_reset() at the start of each test case.
  *
  * Clock: sys_now_ns() starts at FAKE_T0_MS and moves only when the code

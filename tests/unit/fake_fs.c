@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fake seam's files: a flat table of paths (folders above a path exist
+ * implicitly), the fds open on them, stat, mkdir, mknod and directory
+ * listing. See fake_sys.h.
+ */
+#define _GNU_SOURCE
+#include "fake_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+/* ---- file table ---- */
+
+/* Collapses "//" and drops a trailing '/' (not the root's). */
+static void norm(const char *path, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (const char *p = path; *p && n + 1 < size; p++)
+		if (!(*p == '/' && n && out[n - 1] == '/'))
+			out[n++] = *p;
+	if (n > 1 && out[n - 1] == '/')
+		n--;
+	out[n] = '\0';
+}
+
+static int find_file(const char *path)
+{
+	char want[4096];
+
+	norm(path, want, sizeof(want));
+	for (unsigned int i = 0; i < fake.nfiles; i++)
+		if (!strcmp(fake.files[i].path, want))
+			return (int)i;
+	return -1;
+}
+
+/* A folder made by mkdir, or implied by a path below it. */
+static bool is_dir(const char *path)
+{
+	char want[4096];
+	size_t n;
+	int i;
+
+	norm(path, want, sizeof(want));
+	if (!strcmp(want, "/") || !strcmp(want, "."))
+		return true;
+	i = find_file(want);
+	if (i >= 0)
+		return S_ISDIR(fake.files[i].mode);
+	n = strlen(want);
+	for (unsigned int k = 0; k < fake.nfiles; k++)
+		if (!strncmp(fake.files[k].path, want, n) && fake.files[k].path[n] == '/')
+			return true;
+	return false;
+}
+
+/* 0 when the folder above path exists, else -ENOENT or -ENOTDIR. */
+static int parent_err(const char *path)
+{
+	char p[4096], *slash;
+
+	norm(path, p, sizeof(p));
+	slash = strrchr(p, '/');
+	if (!slash || slash == p)
+		return 0;	/* the root, or relative to the working folder */
+	*slash = '\0';
+	if (is_dir(p))
+		return 0;
+	return find_file(p) >= 0 ? -ENOTDIR : -ENOENT;
+}
+
+static struct file *add_entry(const char *path, mode_t mode)
+{
+	char p[4096];
+	int i = find_file(path);
+	struct file *f;
+
+	if (i >= 0) {
+		f = &fake.files[i];
+		free(f->data);
+		f->data = NULL;
+		f->len = 0;
+	} else {
+		if (fake.nfiles == MAX_FILES)
+			fake_die("too many files");
+		f = &fake.files[fake.nfiles++];
+		norm(path, p, sizeof(p));
+		f->path = fake_strdup(p);
+		f->ino = fake.nfiles;
+		f->dev = makedev(254, 1);
+	}
+	f->mode = mode;
+	return f;
+}
+
+void fake_file_add_data(const char *path, const void *data, size_t len)
+{
+	struct file *f = add_entry(path, S_IFREG | 0644);
+
+	f->data = malloc(len + 1);
+	if (!f->data)
+		fake_die("out of memory");
+	memcpy(f->data, data, len);
+	f->len = len;
+}
+
+void fake_file_add(const char *path, const char *content)
+{
+	fake_file_add_data(path, content, strlen(content));
+}
+
+void fake_dir_add(const char *path)
+{
+	add_entry(path, S_IFDIR | 0755);
+}
+
+static struct file *must_find(const char *path)
+{
+	int i = find_file(path);
+
+	if (i < 0)
+		fake_die("no such fake file");
+	return &fake.files[i];
+}
+
+void fake_file_id(const char *path, dev_t dev, ino_t ino)
+{
+	struct file *f = must_find(path);
+
+	f->dev = dev;
+	f->ino = ino;
+}
+
+void fake_file_chunk(const char *path, size_t n)
+{
+	must_find(path)->chunk = n;
+}
+
+const char *fake_file_written(const char *path)
+{
+	int i = find_file(path);
+
+	if (i < 0 || !fake.files[i].was_written)
+		return NULL;
+	return fake_sb_str(&fake.files[i].written);
+}
+
+/* ---- fds ---- */
+
+struct fdent *fake_fd_get(int fd)
+{
+	if (fd < FD_BASE || fd >= FD_BASE + MAX_FDS ||
+	    fake.fds[fd - FD_BASE].kind == FD_FREE)
+		return NULL;
+	return &fake.fds[fd - FD_BASE];
+}
+
+int fake_fd_alloc(enum fd_kind kind, int file)
+{
+	for (int i = 0; i < MAX_FDS; i++)
+		if (fake.fds[i].kind == FD_FREE) {
+			fake.fds[i] = (struct fdent){ kind, file, 0 };
+			return i + FD_BASE;
+		}
+	return -EMFILE;
+}
+
+const char *fake_fd_path(int fd)
+{
+	struct fdent *e = fake_fd_get(fd);
+
+	return e && e->kind == FD_FILE ? fake.files[e->file].path : NULL;
+}
+
+unsigned int fake_open_fds(void)
+{
+	unsigned int n = 0;
+
+	for (int i = 0; i < MAX_FDS; i++)
+		n += fake.fds[i].kind != FD_FREE;
+	return n;
+}
+
+unsigned int fake_bad_fds(void)
+{
+	return fake.bad_fds;
+}
+
+int sys_open(const char *path, int flags, mode_t mode)
+{
+	int r = fake_failure(FAKE_OPEN, path), i;
+
+	if (!r && (flags & O_ACCMODE) != O_RDONLY)
+		r = fake_failure(FAKE_OPEN_WRITE, path);
+	if (r)
+		return r;
+	i = find_file(path);
+	if (i < 0 && is_dir(path))
+		i = (int)(add_entry(path, S_IFDIR | 0755) - fake.files);
+	if (i < 0 && (flags & O_CREAT)) {
+		r = parent_err(path);
+		if (r)
+			return r;
+		add_entry(path, S_IFREG | (mode & 07777));
+		i = (int)fake.nfiles - 1;
+		fake.files[i].data = calloc(1, 1);
+	}
+	if (i < 0)
+		return -ENOENT;
+	if ((flags & O_DIRECTORY) && !S_ISDIR(fake.files[i].mode))
+		return -ENOTDIR;
+	return fake_fd_alloc(FD_FILE, i);
+}
+
+int sys_close(int fd)
+{
+	struct fdent *e = fake_fd_get(fd);
+
+	if (!e) {
+		fake.bad_fds++;
+		return -EBADF;
+	}
+	e->kind = FD_FREE;
+	return 0;
+}
+
+ssize_t sys_read(int fd, void *buf, size_t len)
+{
+	struct fdent *e = fake_fd_get(fd);
+	struct file *f;
+	size_t n;
+	int r;
+
+	if (!e) {
+		fake.bad_fds++;
+		return -EBADF;
+	}
+	if (e->kind != FD_FILE)
+		return fake_take_item(e, fd, buf, len, NULL);
+	f = &fake.files[e->file];
+	r = fake_failure(FAKE_READ, f->path);
+	if (r)
+		return r;
+	if (S_ISDIR(f->mode))
+		return -EISDIR;
+	n = e->pos < f->len ? f->len - e->pos : 0;
+	if (n > len)
+		n = len;
+	if (f->chunk && n > f->chunk)
+		n = f->chunk;
+	memcpy(buf, f->data + e->pos, n);
+	e->pos += n;
+	return (ssize_t)n;
+}
+
+ssize_t sys_write(int fd, const void *buf, size_t len)
+{
+	struct fdent *e = fake_fd_get(fd);
+	struct file *f;
+	int r;
+
+	if (!e && (fd == 1 || fd == 2)) {
+		fake_sb_add(&fake.err_out, buf, len);
+		return (ssize_t)len;
+	}
+	if (!e) {
+		fake.bad_fds++;
+		return -EBADF;
+	}
+	if (e->kind != FD_FILE)
+		return (ssize_t)len;
+	f = &fake.files[e->file];
+	r = fake_failure(FAKE_WRITE, f->path);
+	if (r)
+		return r;
+	fake_sb_add(&f->written, buf, len);
+	f->was_written = true;
+	return (ssize_t)len;
+}
+
+/* ---- paths ---- */
+
+static void fill_stat(const struct file *f, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_mode = f->mode;
+	st->st_size = (off_t)f->len;
+	st->st_dev = f->dev;
+	st->st_ino = f->ino;
+	st->st_rdev = f->rdev;
+	st->st_nlink = 1;
+}
+
+int sys_stat(const char *path, struct stat *st)
+{
+	int r = fake_failure(FAKE_STAT, path), i;
+
+	if (r)
+		return r;
+	i = find_file(path);
+	if (i >= 0) {
+		fill_stat(&fake.files[i], st);
+		return 0;
+	}
+	if (!is_dir(path))
+		return -ENOENT;
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFDIR | 0755;
+	st->st_dev = makedev(254, 1);
+	return 0;
+}
+
+int sys_lstat(const char *path, struct stat *st)
+{
+	return sys_stat(path, st);
+}
+
+int sys_fstat(int fd, struct stat *st)
+{
+	struct fdent *e = fake_fd_get(fd);
+
+	if (!e) {
+		fake.bad_fds++;
+		return -EBADF;
+	}
+	if (e->kind == FD_FILE) {
+		fill_stat(&fake.files[e->file], st);
+	} else {
+		memset(st, 0, sizeof(*st));
+		st->st_mode = S_IFSOCK | 0600;
+	}
+	return 0;
+}
+
+int sys_access(const char *path, int mode)
+{
+	struct stat st;
+
+	(void)mode;
+	return sys_stat(path, &st);
+}
+
+int sys_mkdir(const char *path, mode_t mode)
+{
+	int r = fake_failure(FAKE_MKDIR, path);
+
+	fake_sb_printf(&fake.trace, "mkdir %s", path);
+	if (r)
+		return r;
+	if (find_file(path) >= 0 || is_dir(path))
+		return -EEXIST;
+	r = parent_err(path);
+	if (r)
+		return r;
+	add_entry(path, S_IFDIR | (mode & 07777));
+	return 0;
+}
+
+int sys_mknod(const char *path, mode_t mode, dev_t dev)
+{
+	int r = fake_failure(FAKE_MKNOD, path);
+	struct file *f;
+
+	fake_sb_printf(&fake.trace, "mknod %s %u:%u", path, major(dev), minor(dev));
+	if (r)
+		return r;
+	if (find_file(path) >= 0 || is_dir(path))
+		return -EEXIST;
+	r = parent_err(path);
+	if (r)
+		return r;
+	f = add_entry(path, mode);
+	f->rdev = dev;
+	f->data = calloc(1, 1);
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static unsigned char dtype(const char *path)
+{
+	int i = find_file(path);
+
+	if (i < 0)
+		return DT_DIR;	/* implied by a path below it */
+	if (S_ISBLK(fake.files[i].mode))
+		return DT_BLK;
+	return S_ISDIR(fake.files[i].mode) ? DT_DIR : DT_REG;
+}
+
+int sys_listdir(const char *path,
+		int (*fn)(const char *name, unsigned char type, void *ctx),
+		void *ctx)
+{
+	char dir[4096], child[8200];
+	char *names[MAX_FILES];
+	unsigned int n = 0;
+	size_t dlen;
+	int r = 0;
+
+	if (!is_dir(path))
+		return find_file(path) >= 0 ? -ENOTDIR : -ENOENT;
+	norm(path, dir, sizeof(dir));
+	dlen = strcmp(dir, "/") ? strlen(dir) : 0;
+	for (unsigned int i = 0; i < fake.nfiles; i++) {
+		const char *p = fake.files[i].path, *rest;
+		size_t clen;
+		bool dup = false;
+
+		if (strncmp(p, dir, dlen) || p[dlen] != '/' || !p[dlen + 1])
+			continue;
+		rest = p + dlen + 1;
+		clen = strcspn(rest, "/");
+		for (unsigned int k = 0; k < n && !dup; k++)
+			dup = strlen(names[k]) == clen && !strncmp(names[k], rest, clen);
+		if (!dup)
+			names[n++] = strndup(rest, clen);
+	}
+	qsort(names, n, sizeof(names[0]), by_name);
+	for (unsigned int i = 0; i < n; i++) {
+		snprintf(child, sizeof(child), "%s/%s", dlen ? dir : "", names[i]);
+		if (r == 0)
+			r = fn(names[i], dtype(child), ctx);
+		free(names[i]);
+	}
+	return r;
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef BLKASM_FAKE_INTERNAL_H
+#define BLKASM_FAKE_INTERNAL_H
+
+/*
+ * What the pieces of the fake seam share; tests use fake_sys.h only.
+ *   fake_sys.c  the state, reset, clock, scripted failures, randomness,
+ *               calls that are only traced, processes, modules
+ *   fake_fs.c   the file table, fds, paths, directory listing
+ *   fake_dev.c  wake events, uevents, poll, ioctl
+ * Fixed-size tables: a test that outgrows one aborts with a message rather
+ * than passing on half a script.
+ */
+
+#include "fake_sys.h"
+#include "sys.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define MAX_FILES 512
+#define MAX_FDS 64
+#define FD_BASE 3
+#define MAX_ITEMS 1024
+#define MAX_CALLS 1024
+#define MAX_REPLIES 1024
+#define MAX_DEFAULTS 64
+#define MAX_FAILS 32
+#define MAX_WAITS 4096
+#define MAX_FINITS 256
+
+struct sbuf {
+	char *p;
+	size_t len, cap;
+};
+
+struct file {
+	char *path;
+	mode_t mode;
+	dev_t dev, rdev;
+	ino_t ino;
+	bool id_set;
+	char *data;
+	size_t len, chunk;
+	struct sbuf written;
+	bool was_written;
+};
+
+enum fd_kind { FD_FREE, FD_FILE, FD_EVENT, FD_UEVENT };
+
+struct fdent {
+	enum fd_kind kind;
+	int file;
+	size_t pos;
+};
+
+/* A wake event (fd >= 0) or a uevent datagram (fd -1). */
+struct item {
+	int fd;
+	uint64_t at_ns;
+	bool used;
+	int from_kernel;
+	unsigned char *data;
+	size_t len;
+};
+
+struct reply {
+	unsigned long req;
+	int ret;
+	bool used;
+	unsigned char data[512];
+	size_t size;
+};
+
+struct fail {
+	char *path;	/* NULL: any */
+	int err;
+};
+
+struct fake_state {
+	uint64_t now_ns;
+	uint64_t waits[MAX_WAITS];
+	unsigned int nwaits;
+	uint32_t random;
+	unsigned int random_calls;
+	struct file files[MAX_FILES];
+	unsigned int nfiles;
+	struct fdent fds[MAX_FDS];
+	unsigned int bad_fds;
+	struct item items[MAX_ITEMS];
+	unsigned int nitems;
+	struct reply replies[MAX_REPLIES];
+	unsigned int nreplies;
+	struct reply defaults[MAX_DEFAULTS];
+	unsigned int ndefaults;
+	struct fake_ioctl_call calls[MAX_CALLS];
+	unsigned int ncalls;
+	struct fail fails[FAKE_OP_COUNT][MAX_FAILS];
+	unsigned int nfails[FAKE_OP_COUNT];
+	char *finit_path[MAX_FINITS];
+	int finit_flags[MAX_FINITS];
+	unsigned int nfinits;
+	struct sbuf trace, err_out, scratch;
+};
+
+/* Zeroed by fake_reset() (defined in fake_sys.c). */
+extern struct fake_state fake;
+
+/* fake_sys.c */
+_Noreturn void fake_die(const char *what);
+void fake_sb_add(struct sbuf *b, const void *p, size_t n);
+/* Appends one space-separated word. */
+void fake_sb_printf(struct sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+const char *fake_sb_str(struct sbuf *b);
+char *fake_strdup(const char *s);
+/* The scripted error of op on path (an exact path wins over "any"), or 0. */
+int fake_failure(enum fake_op op, const char *path);
+/* Moves the clock; a recorded move is a wait (fake_waits()). */
+void fake_advance(uint64_t ns, bool record);
+
+/* fake_fs.c */
+/* The entry of an open fd, or NULL. */
+struct fdent *fake_fd_get(int fd);
+/* The lowest free fd, or -EMFILE. */
+int fake_fd_alloc(enum fd_kind kind, int file);
+
+/* fake_dev.c */
+/* Pops the due wake event or datagram of an event or uevent fd. */
+ssize_t fake_take_item(struct fdent *e, int fd, void *buf, size_t len,
+		       int *from_kernel);
+
+#endif
