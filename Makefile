@@ -4,12 +4,17 @@
 #   make images      + kernel, busybox, initramfs, root.img, disk.img
 #   make run         boot the board (INTERACTIVE=1 for a shell; APPEND=,
 #                    CMDLINE=, TIMEOUT= are passed to rootfs/boot.sh)
-#   make unit        host (glibc) ATF-C test programs + atf-sh scripts
+#   make unit        host (glibc) ATF-C test programs, atf-sh scripts and
+#                    the libFuzzer targets (clang)
+#   make fuzz [FUZZ_TIME=600]   run each fuzz target FUZZ_TIME seconds in
+#                    turn on the corpus kept in $(O)/fuzz/corpus (seeded
+#                    from tests/fuzz/corpus); fails if any of them crashed
 #   make check       both boards' images, unit tests, kyua, summary line
 #   make deps        install missing Debian packages (cheap when warm)
 #   make install DESTDIR= PREFIX=      make clean
 #
-# Everything lands in $(O)/$(BOARD) (board build) and $(O)/host (unit tests).
+# Everything lands in $(O)/$(BOARD) (board build), $(O)/host (unit tests,
+# fuzz targets) and $(O)/fuzz (fuzz objects, corpus, logs, crash inputs).
 # Downloads (util-linux source, kernel and busybox debs) are cached in $(DL).
 
 BOARD ?= qemu-x86_64
@@ -75,11 +80,22 @@ REAL_OBJS = $(O)/host/obj/lib/sys.o
 TEST_SRCS = $(wildcard tests/*/*_test.c)
 TEST_CPROGS = $(TEST_SRCS:tests/%.c=$(O)/host/tests/%)
 UNIT_CPROGS = $(filter $(O)/host/tests/unit/%,$(TEST_CPROGS))
-# atf-sh tests: tests/<dir>/<name>.sh runs as $(O)/host/tests/<dir>/<name>;
-# helpers sourced through $(atf_get_srcdir) (tests/<dir>/*.subr) are copied.
-TEST_SCRIPTS = $(wildcard tests/*/*.sh)
+# atf-sh tests: tests/<dir>/<name>_test.sh runs as
+# $(O)/host/tests/<dir>/<name>_test; helpers sourced through
+# $(atf_get_srcdir) (tests/<dir>/*.subr) are copied.
+TEST_SCRIPTS = $(wildcard tests/*/*_test.sh)
 TEST_PROGS = $(TEST_SCRIPTS:tests/%.sh=$(O)/host/tests/%) \
 	$(patsubst tests/%,$(O)/host/tests/%,$(wildcard tests/*/*.subr))
+
+# libFuzzer targets tests/fuzz/<name>_fuzz.c, built with clang and the fake
+# seam into $(O)/host/tests/fuzz next to their atf-sh smoke test; their
+# objects are kept apart from the gcc ones, in $(O)/fuzz/obj.
+FUZZCC ?= clang
+FUZZ_CFLAGS = -std=gnu11 $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined
+FUZZ_TIME ?= 600
+FUZZ_SRCS = $(wildcard tests/fuzz/*_fuzz.c)
+FUZZ_PROGS = $(FUZZ_SRCS:tests/%.c=$(O)/host/tests/%)
+FUZZ_OBJS = $(patsubst %.c,$(O)/fuzz/obj/%.o,$(HOST_SRCS) $(FAKE_SRCS))
 
 IMAGES = $(B)/blkasm $(B)/kernel.stamp $(B)/initramfs.cpio.gz $(B)/disk.img \
 	$(B)/board.env
@@ -90,7 +106,7 @@ SCRIPT_ENV = DL='$(DL)' DEB_ARCH='$(DEB_ARCH)' CC='$(CC)' AR='$(AR)' \
 	KERNEL_META='$(KERNEL_META)' KERNEL_SUFFIX='$(KERNEL_SUFFIX)' \
 	KERNEL_FORMAT='$(KERNEL_FORMAT)' QEMU_USER='$(QEMU_USER)'
 
-.PHONY: all images run check unit deps install clean
+.PHONY: all images run check unit fuzz deps install clean
 .SECONDARY:
 .DELETE_ON_ERROR:
 all: $(B)/blkasm
@@ -162,8 +178,8 @@ run: images | deps
 	BOOT_TIMEOUT='$(TIMEOUT)' BOOT_INTERACTIVE='$(INTERACTIVE)' \
 	BOOT_MARKER='$(if $(INTERACTIVE),,BLKASM-ROOT-OK)' rootfs/boot.sh $(B)
 
-# Unit tests and atf-sh scripts, laid out as kyua's --build-root.
-unit: $(TEST_CPROGS) $(TEST_PROGS)
+# Unit tests, atf-sh scripts and fuzz targets, laid out as kyua's --build-root.
+unit: $(TEST_CPROGS) $(TEST_PROGS) $(FUZZ_PROGS)
 
 $(O)/host/obj/%.o: %.c | deps
 	$(E) HOSTCC $@
@@ -191,6 +207,19 @@ $(O)/host/tests/%.subr: tests/%.subr
 	$(Q)mkdir -p $(@D)
 	$(Q)cp $< $@
 
+$(O)/fuzz/obj/%.o: %.c | deps
+	$(E) FUZZCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZCC) $(HOST_CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_PROGS): $(O)/host/tests/%: $(O)/fuzz/obj/tests/%.o $(FUZZ_OBJS)
+	$(E) FUZZLD $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZCC) $(FUZZ_CFLAGS) -o $@ $^ -lblkid -lmount
+
+fuzz: $(FUZZ_PROGS)
+	$(Q)tests/fuzz/run.sh $(FUZZ_TIME) $(O)/fuzz $(FUZZ_PROGS)
+
 KYUA_DB = $(O)/kyua/results.db
 KYUA_REPORT = $(O)/kyua/report.txt
 
@@ -212,4 +241,5 @@ clean:
 	rm -rf $(O)
 
 -include $(OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(FAKE_OBJS:.o=.d) $(REAL_OBJS:.o=.d) \
-	$(TEST_CPROGS:$(O)/host/tests/%=$(O)/host/obj/tests/%.d)
+	$(TEST_CPROGS:$(O)/host/tests/%=$(O)/host/obj/tests/%.d) \
+	$(FUZZ_OBJS:.o=.d) $(FUZZ_PROGS:$(O)/host/tests/%=$(O)/fuzz/obj/tests/%.d)

@@ -1,0 +1,73 @@
+#! /usr/bin/env atf-sh
+# Each libFuzzer target for a few seconds from its seed corpus: it must not
+# crash, leak or hit undefined behaviour. The targets are built next to this
+# script (make unit); the seeds are read from $BLKASM_TOP/tests/fuzz/corpus.
+
+# Long enough for libFuzzer's start-up and the run, short enough for check.
+SMOKE_SECONDS=10
+
+# smoke NAME: fuzz a copy of the seeds, print the last exec/s, fail on a
+# non-zero exit (crash, leak, UB, timeout or rss limit).
+smoke()
+{
+	local bin seeds rc stats
+
+	bin=$(atf_get_srcdir)/$1_fuzz
+	seeds=${BLKASM_TOP:?run through make check}/tests/fuzz/corpus/$1
+	[ -x "$bin" ] || atf_fail "$bin missing: run make unit"
+	[ -d "$seeds" ] || atf_fail "$seeds missing"
+	# libFuzzer adds what it finds to its first corpus folder.
+	cp -R "$seeds" corpus && mkdir artifacts || atf_fail "cannot copy $seeds"
+	rc=0
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$bin" \
+		-max_total_time=$SMOKE_SECONDS -timeout=5 -rss_limit_mb=1024 \
+		-artifact_prefix=artifacts/ corpus > log 2>&1 || rc=$?
+	stats=$(grep '^#[0-9].*exec/s: ' log | tail -n 1) || stats=
+	echo "$1: $(echo "$stats" | sed -n 's/.*exec\/s: \([0-9]*\).*/\1/p') exec/s" \
+		"(last stats: ${stats:-none})"
+	if [ "$rc" -ne 0 ]; then
+		tail -n 60 log >&2
+		ls artifacts >&2
+		atf_fail "$1_fuzz exited with $rc (crash, leak or UB; log above)"
+	fi
+}
+
+atf_test_case cmdline
+cmdline_head()
+{
+	atf_set descr "cmdline_parse and devspec_parse survive ${SMOKE_SECONDS} s of fuzzing"
+	atf_set timeout 60
+}
+cmdline_body()
+{
+	smoke cmdline
+}
+
+atf_test_case uevent
+uevent_head()
+{
+	atf_set descr "uev_parse survives ${SMOKE_SECONDS} s of fuzzing"
+	atf_set timeout 60
+}
+uevent_body()
+{
+	smoke uevent
+}
+
+atf_test_case modules
+modules_head()
+{
+	atf_set descr "mod_parse and mod_order survive ${SMOKE_SECONDS} s of fuzzing"
+	atf_set timeout 60
+}
+modules_body()
+{
+	smoke modules
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case cmdline
+	atf_add_test_case uevent
+	atf_add_test_case modules
+}
