@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef BLKASM_PLAN_H
+#define BLKASM_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A plan: the storage graph of docs/blkasm.conf.5. Nodes have a kind (the
+ * driver), a name and options; a reference from one node to another is a
+ * dependency edge. Parsing (lib/plan_parse.c) keeps every value's position
+ * so validation (lib/plan_check.c) can point at it.
+ */
+struct plan_pos {
+	unsigned int line, col;	/* 1-based; 0:0 for nodes made in code */
+};
+
+struct plan_value {
+	char *text;
+	struct plan_pos pos;
+};
+
+struct plan_opt {
+	char *key;
+	struct plan_pos pos;
+	struct plan_value *values;
+	unsigned int nvalues;
+};
+
+enum node_state {
+	NODE_PENDING,		/* not looked at yet */
+	NODE_UP,		/* brought up by this run */
+	NODE_ADOPTED,		/* found already up, verified */
+	NODE_FAILED,
+	NODE_SKIPPED,		/* not run: something before it failed */
+	NODE_DOWN,		/* torn down */
+};
+
+struct driver;
+
+struct plan_node {
+	char *name;
+	char *kind;
+	struct plan_pos pos;		/* of the kind word */
+	struct plan_pos name_pos;
+	const struct driver *drv;	/* set by validation */
+	struct plan_opt *opts;
+	unsigned int nopts;
+	unsigned int *deps;		/* indexes of the nodes it needs */
+	unsigned int ndeps;
+	void *conf;			/* the driver's parsed options (owned) */
+	char claim[320];		/* what it takes exclusively, for conflicts */
+
+	/* Run state, written by the executor and the drivers. */
+	enum node_state state;
+	bool created;			/* made by blkasm (this run or a recorded one) */
+	char device[256];		/* the block device it provides, if any */
+	char summary[256];		/* one line on what it is, for the log */
+	char why[512];			/* the diagnosis when it failed */
+	uint64_t ms;
+	void *run;			/* the driver's run-time state (owned by it) */
+};
+
+struct plan {
+	char *file;			/* for messages */
+	char *text;			/* the source, owned */
+	struct plan_node *nodes;
+	unsigned int count, cap;
+};
+
+struct plan_error {
+	char file[256];
+	struct plan_pos pos;
+	char msg[512];
+};
+
+/* "FILE:LINE:COL: MSG" (or "FILE: MSG" without a position) into buf. */
+const char *plan_error_str(const struct plan_error *err, char *buf, size_t size);
+
+/*
+ * Parses plan text (not NUL-terminated necessarily). Syntax only: kinds,
+ * options and references are checked by plan_validate.
+ * Returns 0, or -EINVAL with err filled, or -ENOMEM.
+ */
+int plan_parse(struct plan *p, const char *file, const char *text, size_t len,
+	       struct plan_error *err);
+
+/*
+ * Checks everything that can be checked before touching a device: known
+ * kinds and options, value syntax (sizes, booleans, paths), required options,
+ * references (to nodes or to devices by path, UUID=, LABEL=, ...), duplicate
+ * names, conflicting claims, and cycles. Fills deps, drv and conf.
+ * Returns 0, or -EINVAL with err at the offending place.
+ */
+int plan_validate(struct plan *p, struct plan_error *err);
+
+/* Reads, parses and validates a plan file. */
+int plan_load(struct plan *p, const char *path, struct plan_error *err);
+
+void plan_init(struct plan *p, const char *file);
+void plan_free(struct plan *p);
+
+/* Nodes made in code (root-on-loop from the kernel command line). */
+struct plan_node *plan_add_node(struct plan *p, const char *kind, const char *name);
+int plan_node_set(struct plan_node *n, const char *key, const char *value);
+
+int plan_find(const struct plan *p, const char *name);
+const struct plan_opt *plan_opt(const struct plan_node *n, const char *key);
+/* The first value of an option, or NULL. */
+const char *plan_str(const struct plan_node *n, const char *key);
+
+/* Value syntax, shared by validation and drivers. */
+int plan_parse_size(const char *text, uint64_t *bytes);	/* 4096, 64K, 1G, 2T */
+int plan_parse_bool(const char *text, bool *out);	/* yes/no/true/false/on/off */
+
+#endif
