@@ -71,7 +71,8 @@ OBJS = $(SRCS:%.c=$(B)/obj/%.o)
 # tests/host (real loop devices, root) links the real seam.
 HOST_CFLAGS ?= -O1 -g
 HOST_CPPFLAGS = -Ilib -Idrivers -I/usr/include/blkid -I/usr/include/libmount
-HOST_LIBS = -latf-c -lblkid -lmount
+# -pthread: lib/exec.c runs nodes on threads (musl has them in libc).
+HOST_LIBS = -latf-c -lblkid -lmount -pthread
 HOST_SRCS = $(filter-out lib/sys.c,$(wildcard lib/*.c drivers/*.c))
 HOST_OBJS = $(HOST_SRCS:%.c=$(O)/host/obj/%.o)
 FAKE_SRCS = $(wildcard tests/unit/fake_*.c)
@@ -215,7 +216,7 @@ $(O)/fuzz/obj/%.o: %.c | deps
 $(FUZZ_PROGS): $(O)/host/tests/%: $(O)/fuzz/obj/tests/%.o $(FUZZ_OBJS)
 	$(E) FUZZLD $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(FUZZCC) $(FUZZ_CFLAGS) -o $@ $^ -lblkid -lmount
+	$(Q)$(FUZZCC) $(FUZZ_CFLAGS) -o $@ $^ -lblkid -lmount -pthread
 
 fuzz: $(FUZZ_PROGS)
 	$(Q)tests/fuzz/run.sh $(FUZZ_TIME) $(O)/fuzz $(FUZZ_PROGS)

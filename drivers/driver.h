@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef BLKASM_DRIVER_H
+#define BLKASM_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plan.h"
+
+/*
+ * One backend per kernel driver. Adding a kind is one file in drivers/ and
+ * one line in drivers/table.c. A driver states its options as data, checks
+ * them together in validate(), and brings a node up, finds it already up
+ * (adopt), takes it down, and reports its status. Drivers never sleep or
+ * loop on their own: they use lib/retry and lib/devwait.
+ */
+enum opt_type {
+	OPT_STRING,	/* free text without blanks */
+	OPT_PATH,	/* an absolute path */
+	OPT_SIZE,	/* bytes: 4096, 64K, 1M, 2G, 1T */
+	OPT_BOOL,	/* yes/no, true/false, on/off */
+	OPT_UINT,	/* a whole number */
+	OPT_FSTYPE,	/* ext4, xfs, ... */
+	OPT_DEVICE,	/* a node name, /dev/NAME, UUID=, LABEL=, PARTUUID=, ... */
+	OPT_NODES,	/* node names */
+};
+
+struct driver_opt {
+	const char *key;
+	enum opt_type type;
+	bool required;
+	bool list;		/* takes one or more values (else exactly one) */
+	const char *what;	/* for messages and docs */
+};
+
+/* Shared by every node kind: explicit ordering. */
+#define DRIVER_OPT_AFTER { "after", OPT_NODES, false, true, "nodes to bring up first" }
+
+struct run_ctx {
+	struct plan *plan;
+	uint64_t deadline_ms;	/* absolute, sys_now_ms() time */
+};
+
+struct node_status {
+	bool present;		/* the device or mount exists now */
+	char detail[256];	/* e.g. backing file, mount source */
+	char holders[256];	/* who holds it: holders/, mounts */
+};
+
+struct driver {
+	const char *kind;
+	const struct driver_opt *opts;	/* ends with { NULL } */
+	bool provides_device;		/* can be the target of an OPT_DEVICE */
+	/*
+	 * Checks the options together and fills n->conf and n->claim.
+	 * Returns 0 or -EINVAL with err set (position of the bad value).
+	 */
+	int (*validate)(struct plan *p, struct plan_node *n, struct plan_error *err);
+	/*
+	 * Is the node already up (from an earlier run or set up by hand)?
+	 * Returns 1 and fills n->device/summary when it is and matches the
+	 * plan, 0 when it is not there, -EEXIST (n->why set) when something
+	 * else is in its place.
+	 */
+	int (*adopt)(struct run_ctx *c, struct plan_node *n);
+	/* 0, or -errno with n->why set. Fills n->device and n->summary. */
+	int (*up)(struct run_ctx *c, struct plan_node *n);
+	/* 0, or -errno with n->why set. Only for nodes blkasm created. */
+	int (*down)(struct run_ctx *c, struct plan_node *n);
+	int (*status)(struct run_ctx *c, struct plan_node *n, struct node_status *st);
+	void (*free_conf)(struct plan_node *n);
+};
+
+/* drivers/table.c */
+extern const struct driver *const driver_table[];
+const struct driver *driver_find(const char *kind);
+
+/*
+ * The block device an OPT_DEVICE option names, at run time: the referred
+ * node's device, or a path or tag (UUID=, LABEL=...) waited for through
+ * uevents until the run's deadline. Writes the /dev path into out.
+ * Returns 0, or -errno with n->why set.
+ */
+int driver_resolve_device(struct run_ctx *c, struct plan_node *n, const char *key,
+			  char *out, size_t size);
+
+/* Writes a node's summary or diagnosis (cut short when too long). */
+void driver_say(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A node's option as bool/size with a default (values were validated). */
+bool driver_bool(const struct plan_node *n, const char *key, bool dflt);
+uint64_t driver_size(const struct plan_node *n, const char *key, uint64_t dflt);
+
+#endif
