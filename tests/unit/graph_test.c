@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * graph_order, graph_levels, graph_select and graph_dot on plans built from
- * a compact description: "a; b:a; c:a; d:b,c" (node d needs b and c), an
- * optional kind before the name ("loop a"), node i on line i + 1.
+ * a compact description (fake_driver.h): "a; b:a; c:a; d:b,c" (node d
+ * needs b and c), an optional kind before the name ("loop a"), node i on
+ * line i + 1.
  */
+#include "fake_driver.h"
 #include "graph.h"
 
 #include <atf-c.h>
@@ -12,75 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int find(const struct plan *p, const char *name, size_t len)
-{
-	for (unsigned int i = 0; i < p->count; i++)
-		if (strlen(p->nodes[i].name) == len && !strncmp(p->nodes[i].name, name, len))
-			return (int)i;
-	return -1;
-}
-
-/* "kind name" or "name": the kind defaults to "test". */
-static void add_node(struct plan *p, const char *desc, size_t len)
-{
-	struct plan_node *n = &p->nodes[p->count];
-	const char *sp = memchr(desc, ' ', len);
-
-	n->kind = sp ? strndup(desc, (size_t)(sp - desc)) : strdup("test");
-	n->name = sp ? strndup(sp + 1, len - (size_t)(sp + 1 - desc)) : strndup(desc, len);
-	n->name_pos.line = n->pos.line = p->count + 1;
-	n->name_pos.col = sp ? (unsigned int)(sp - desc) + 2 : 1;
-	n->pos.col = 1;
-	n->deps = calloc(16, sizeof(*n->deps));
-	p->count++;
-}
-
-static void add_deps(struct plan *p, struct plan_node *n, const char *list)
-{
-	while (*list) {
-		size_t len = strcspn(list, ",");
-		int d = find(p, list, len);
-
-		ATF_REQUIRE_MSG(d >= 0, "unknown dep in '%s'", list);
-		n->deps[n->ndeps++] = (unsigned int)d;
-		list += len + (list[len] == ',');
-	}
-}
-
-/* Nodes first, then their deps, so a dep may name a later node. */
-static void build(struct plan *p, const char *desc)
-{
-	char *copy = strdup(desc), *save = NULL, *tok;
-	char *deps[64];
-
-	memset(p, 0, sizeof(*p));
-	p->file = strdup("test.conf");
-	p->nodes = calloc(64, sizeof(*p->nodes));
-	p->cap = 64;
-	for (tok = strtok_r(copy, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
-		char *colon = strchr(tok, ':');
-
-		while (*tok == ' ')
-			tok++;
-		deps[p->count] = colon ? colon + 1 : (char *)"";
-		add_node(p, tok, colon ? (size_t)(colon - tok) : strlen(tok));
-	}
-	for (unsigned int i = 0; i < p->count; i++)
-		add_deps(p, &p->nodes[i], deps[i]);
-	free(copy);
-}
-
-static void destroy(struct plan *p)
-{
-	for (unsigned int i = 0; i < p->count; i++) {
-		free(p->nodes[i].name);
-		free(p->nodes[i].kind);
-		free(p->nodes[i].deps);
-	}
-	free(p->nodes);
-	free(p->file);
-}
-
 /* The order as names: "a b c". */
 static const char *order_str(const char *desc, int *ret, struct plan_error *err)
 {
@@ -88,13 +21,13 @@ static const char *order_str(const char *desc, int *ret, struct plan_error *err)
 	unsigned int order[64];
 	struct plan p;
 
-	build(&p, desc);
+	fake_plan_build(&p, desc);
 	out[0] = '\0';
 	*ret = graph_order(&p, order, err);
 	for (unsigned int i = 0; *ret == 0 && i < p.count; i++)
 		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s",
 			 i ? " " : "", p.nodes[order[i]].name);
-	destroy(&p);
+	fake_plan_free(&p);
 	return out;
 }
 
@@ -181,11 +114,11 @@ static void check_levels(const char *desc, const unsigned int *want)
 	unsigned int level[64];
 	struct plan p;
 
-	build(&p, desc);
+	fake_plan_build(&p, desc);
 	graph_levels(&p, level);
 	for (unsigned int i = 0; i < p.count; i++)
 		ATF_CHECK_EQ_MSG(level[i], want[i], "%s: %s", desc, p.nodes[i].name);
-	destroy(&p);
+	fake_plan_free(&p);
 }
 
 ATF_TC_WITHOUT_HEAD(levels);
@@ -209,7 +142,7 @@ static const char *select_str(const char *desc, const char *names, bool down)
 
 	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
 		argv[argc++] = t;
-	build(&p, desc);
+	fake_plan_build(&p, desc);
 	memset(want, 0x5a, sizeof(want));
 	ret = graph_select(&p, argv, argc, down, want, &err);
 	out[0] = '\0';
@@ -219,7 +152,7 @@ static const char *select_str(const char *desc, const char *names, bool down)
 		if (want[i])
 			snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s",
 				 out[0] ? " " : "", p.nodes[i].name);
-	destroy(&p);
+	fake_plan_free(&p);
 	free(copy);
 	return out;
 }
@@ -263,7 +196,7 @@ ATF_TC_BODY(dot_output, tc)
 	struct plan p;
 	FILE *f;
 
-	build(&p, "loop img; md r\"1:img,img; thin vol:r\"1,img");
+	fake_plan_build(&p, "loop img; md r\"1:img,img; thin vol:r\"1,img");
 	f = open_memstream(&buf, &size);
 	ATF_REQUIRE(f);
 	graph_dot(&p, f);
@@ -280,7 +213,7 @@ ATF_TC_BODY(dot_output, tc)
 		"\t\"vol\" -> \"img\";\n"
 		"}\n");
 	free(buf);
-	destroy(&p);
+	fake_plan_free(&p);
 }
 
 ATF_TP_ADD_TCS(tp)
