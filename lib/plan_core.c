@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The plan as data: nodes, options and values, built by the parser or in
+ * code, looked up by name; the value syntax drivers share; error text.
+ */
+#include "plan_internal.h"
+#include "driver.h"
+#include "str.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void plan_init(struct plan *p, const char *file)
+{
+	memset(p, 0, sizeof(*p));
+	p->file = file ? strdup(file) : NULL;
+}
+
+static void plan_free_node(struct plan_node *n)
+{
+	for (unsigned int i = 0; i < n->nopts; i++) {
+		for (unsigned int j = 0; j < n->opts[i].nvalues; j++)
+			free(n->opts[i].values[j].text);
+		free(n->opts[i].values);
+		free(n->opts[i].key);
+	}
+	if (n->conf && n->drv && n->drv->free_conf)
+		n->drv->free_conf(n);
+	else
+		free(n->conf);
+	free(n->opts);
+	free(n->deps);
+	free(n->name);
+	free(n->kind);
+}
+
+void plan_free(struct plan *p)
+{
+	for (unsigned int i = 0; i < p->count; i++)
+		plan_free_node(&p->nodes[i]);
+	free(p->nodes);
+	free(p->text);
+	free(p->file);
+	memset(p, 0, sizeof(*p));
+}
+
+struct plan_node *plan_add_node(struct plan *p, const char *kind, const char *name)
+{
+	struct plan_node *n;
+
+	if (p->count >= PLAN_MAX_NODES)
+		return NULL;
+	if (p->count == p->cap) {
+		unsigned int cap = p->cap ? p->cap * 2 : 8;
+		struct plan_node *nodes = realloc(p->nodes, cap * sizeof(*nodes));
+
+		if (!nodes)
+			return NULL;
+		p->nodes = nodes;
+		p->cap = cap;
+	}
+	n = &p->nodes[p->count];
+	memset(n, 0, sizeof(*n));
+	n->kind = strdup(kind);
+	n->name = strdup(name);
+	if (!n->kind || !n->name) {
+		free(n->kind);
+		free(n->name);
+		return NULL;
+	}
+	p->count++;
+	return n;
+}
+
+/* Room for one more element in an array that holds count of them. */
+static int grow(void **array, unsigned int count, size_t size)
+{
+	void *a;
+
+	/* Powers of two: amortised appends without a capacity field. */
+	if (count & (count - 1))
+		return 0;
+	a = realloc(*array, (count ? count * 2 : 1) * size);
+	if (!a)
+		return -ENOMEM;
+	*array = a;
+	return 0;
+}
+
+int plan_node_add_opt(struct plan_node *n, char *key, struct plan_pos pos)
+{
+	if (grow((void **)&n->opts, n->nopts, sizeof(*n->opts)) < 0)
+		return -ENOMEM;
+	n->opts[n->nopts++] = (struct plan_opt){ .key = key, .pos = pos };
+	return 0;
+}
+
+int plan_opt_add_value(struct plan_opt *o, char *text, struct plan_pos pos)
+{
+	if (grow((void **)&o->values, o->nvalues, sizeof(*o->values)) < 0)
+		return -ENOMEM;
+	o->values[o->nvalues++] = (struct plan_value){ .text = text, .pos = pos };
+	return 0;
+}
+
+int plan_node_set(struct plan_node *n, const char *key, const char *value)
+{
+	struct plan_opt *o = (struct plan_opt *)plan_opt(n, key);
+	char *k = NULL, *v = strdup(value);
+
+	if (!v)
+		return -ENOMEM;
+	if (!o) {
+		if (n->nopts >= PLAN_MAX_OPTS)
+			goto out_big;
+		k = strdup(key);
+		if (!k || plan_node_add_opt(n, k, (struct plan_pos){ 0, 0 }) < 0)
+			goto out_nomem;
+		o = &n->opts[n->nopts - 1];
+	}
+	if (o->nvalues >= PLAN_MAX_VALUES)
+		goto out_big;
+	if (plan_opt_add_value(o, v, (struct plan_pos){ 0, 0 }) < 0)
+		goto out_nomem;
+	return 0;
+out_nomem:
+	free(k);
+	free(v);
+	return -ENOMEM;
+out_big:
+	free(v);
+	return -E2BIG;
+}
+
+int plan_find(const struct plan *p, const char *name)
+{
+	for (unsigned int i = 0; i < p->count; i++)
+		if (!strcmp(p->nodes[i].name, name))
+			return (int)i;
+	return -ENOENT;
+}
+
+const struct plan_opt *plan_opt(const struct plan_node *n, const char *key)
+{
+	for (unsigned int i = 0; i < n->nopts; i++)
+		if (!strcmp(n->opts[i].key, key))
+			return &n->opts[i];
+	return NULL;
+}
+
+const char *plan_str(const struct plan_node *n, const char *key)
+{
+	const struct plan_opt *o = plan_opt(n, key);
+
+	return o && o->nvalues ? o->values[0].text : NULL;
+}
+
+int plan_fail(struct plan_error *err, const struct plan *p, struct plan_pos pos,
+	      const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return -EINVAL;
+	str_copy(err->file, sizeof(err->file), p && p->file ? p->file : "");
+	err->pos = pos;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+const char *plan_error_str(const struct plan_error *err, char *buf, size_t size)
+{
+	const char *sep = err->file[0] ? ":" : "";
+
+	if (err->pos.line)
+		snprintf(buf, size, "%s%s%u:%u: %s", err->file, sep, err->pos.line,
+			 err->pos.col, err->msg);
+	else
+		snprintf(buf, size, "%s%s%s%s", err->file, sep, err->file[0] ? " " : "",
+			 err->msg);
+	return buf;
+}
+
+int plan_parse_bool(const char *text, bool *out)
+{
+	static const char *const words[][2] = {
+		{ "yes", "no" }, { "true", "false" }, { "on", "off" }, { "1", "0" },
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		for (int v = 0; v < 2; v++) {
+			if (!strcmp(text, words[i][v])) {
+				*out = v == 0;
+				return 0;
+			}
+		}
+	}
+	return -EINVAL;
+}
+
+/* The shift of a binary suffix: "" 0, K/KiB 10, ... T/TiB 40; -1 if bad. */
+static int size_shift(const char *s)
+{
+	static const char units[] = "KMGT";
+	const char *u = *s ? strchr(units, *s) : NULL;
+
+	if (!*s)
+		return 0;
+	if (!u || (s[1] && strcmp(s + 1, "iB")))
+		return -1;
+	return 10 * (int)(u - units + 1);
+}
+
+int plan_parse_size(const char *text, uint64_t *bytes)
+{
+	uint64_t v = 0;
+	const char *s = text;
+	bool over = false;
+	int shift;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		unsigned int d = (unsigned int)(*s - '0');
+
+		over = over || v > (UINT64_MAX - d) / 10;
+		v = v * 10 + d;
+	}
+	shift = size_shift(s);
+	if (shift < 0)
+		return -EINVAL;
+	if (over || (shift && v > (UINT64_MAX >> shift)))
+		return -ERANGE;
+	*bytes = v << shift;
+	return 0;
+}
+
+bool plan_name_ok(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len == 0 || len > PLAN_MAX_NAME || !isalnum((unsigned char)s[0]))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_.-", *s))
+			return false;
+	return true;
+}
+
+const char *plan_path_why(const char *s)
+{
+	if (s[0] != '/')
+		return "expected an absolute path";
+	if (strlen(s) >= PLAN_MAX_PATH)
+		return "expected at most 4095 bytes";
+	/* "/" alone is the root; otherwise every element has a name. */
+	if (!s[1])
+		return NULL;
+	for (s++;; s++) {
+		size_t n = strcspn(s, "/");
+
+		if (n == 0)
+			return "expected no empty elements ('//' or a trailing '/')";
+		if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return "expected no '.' or '..' elements";
+		s += n;
+		if (!*s)
+			return NULL;
+	}
+}
+
+bool plan_fstype_ok(const char *s)
+{
+	bool elem = false;
+
+	for (; *s; s++) {
+		if (*s == ',') {
+			if (!elem)
+				return false;
+			elem = false;
+		} else if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+			   strchr("_.-", *s)) {
+			elem = true;
+		} else {
+			return false;
+		}
+	}
+	return elem;
+}
+
+int plan_parse_uint(const char *s, unsigned int *out)
+{
+	unsigned long long v = 0;
+
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned int)(*s - '0');
+		if (v > UINT_MAX)
+			return -ERANGE;
+	}
+	*out = (unsigned int)v;
+	return 0;
+}
