@@ -18,7 +18,22 @@
 void plan_init(struct plan *p, const char *file)
 {
 	memset(p, 0, sizeof(*p));
-	p->file = file ? strdup(file) : NULL;
+	/* Never NULL but for want of memory: messages print it. */
+	p->file = strdup(file ? file : "");
+}
+
+void plan_node_clear(struct plan_node *n)
+{
+	if (n->conf && n->drv && n->drv->free_conf)
+		n->drv->free_conf(n);
+	else
+		free(n->conf);
+	n->conf = NULL;
+	free(n->deps);
+	n->deps = NULL;
+	n->ndeps = 0;
+	n->claim[0] = '\0';
+	n->drv = NULL;
 }
 
 static void plan_free_node(struct plan_node *n)
@@ -29,12 +44,8 @@ static void plan_free_node(struct plan_node *n)
 		free(n->opts[i].values);
 		free(n->opts[i].key);
 	}
-	if (n->conf && n->drv && n->drv->free_conf)
-		n->drv->free_conf(n);
-	else
-		free(n->conf);
+	plan_node_clear(n);
 	free(n->opts);
-	free(n->deps);
 	free(n->name);
 	free(n->kind);
 }

@@ -17,6 +17,9 @@
 int plan_fail(struct plan_error *err, const struct plan *p, struct plan_pos pos,
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Frees what validation filled in (conf, deps) and forgets drv and claim. */
+void plan_node_clear(struct plan_node *n);
+
 /* Append to n / o, taking ownership of key / text on success. */
 int plan_node_add_opt(struct plan_node *n, char *key, struct plan_pos pos);
 int plan_opt_add_value(struct plan_opt *o, char *text, struct plan_pos pos);
