@@ -52,6 +52,13 @@ void loop_release(struct loop_dev *dev);
  */
 int loop_detach(struct loop_dev *dev, struct retry_result *res);
 
+/*
+ * Finds a loop device already bound to spec->file (same inode) at the same
+ * offset, from sysfs only: opening a device to ask it could end an
+ * autoclear binding. Returns 1 and fills dev (fd -1), 0 if none, or -errno.
+ */
+int loop_find_bound(const struct loop_spec *spec, struct loop_dev *dev);
+
 /* The backing file of /dev/loopN from sysfs; -ENXIO when unbound. */
 int loop_backing_file(int nr, char *buf, unsigned int size);
 

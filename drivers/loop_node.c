@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/* Kind "loop": an image file (or part of one) as a block device. */
+#include "driver.h"
+#include "loop.h"
+#include "retry.h"
+#include "sys.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct driver_opt loop_opts[] = {
+	{ "file", OPT_PATH, true, false, "the backing file" },
+	{ "offset", OPT_SIZE, false, false, "where the device starts in the file" },
+	{ "size-limit", OPT_SIZE, false, false, "the device's size (default: to the end)" },
+	{ "read-only", OPT_BOOL, false, false, "bind read-only" },
+	{ "direct-io", OPT_BOOL, false, false, "bypass the page cache for the file" },
+	{ "sector-size", OPT_UINT, false, false, "logical sector size: 512, 1024, 2048 or 4096" },
+	{ "partscan", OPT_BOOL, false, false, "scan the device for partitions" },
+	{ "autoclear", OPT_BOOL, false, false, "detach when its last user closes it" },
+	DRIVER_OPT_AFTER,
+	{ NULL },
+};
+
+static void spec_of(const struct plan_node *n, struct loop_spec *s)
+{
+	const char *ss = plan_str(n, "sector-size");
+
+	memset(s, 0, sizeof(*s));
+	s->file = plan_str(n, "file");
+	s->offset = driver_size(n, "offset", 0);
+	s->sizelimit = driver_size(n, "size-limit", 0);
+	s->read_only = driver_bool(n, "read-only", false);
+	s->direct_io = driver_bool(n, "direct-io", false);
+	s->part_scan = driver_bool(n, "partscan", false);
+	s->autoclear = driver_bool(n, "autoclear", false);
+	s->block_size = ss ? (unsigned int)strtoul(ss, NULL, 10) : 0;
+}
+
+static int loop_validate(struct plan *p, struct plan_node *n, struct plan_error *err)
+{
+	const struct plan_opt *o = plan_opt(n, "sector-size");
+	struct loop_spec s;
+
+	spec_of(n, &s);
+	if (o && s.block_size != 512 && s.block_size != 1024 &&
+	    s.block_size != 2048 && s.block_size != 4096) {
+		snprintf(err->file, sizeof(err->file), "%s", p->file);
+		err->pos = o->values[0].pos;
+		snprintf(err->msg, sizeof(err->msg),
+			 "sector-size of loop node '%s' must be 512, 1024, 2048 or 4096",
+			 n->name);
+		return -EINVAL;
+	}
+	snprintf(n->claim, sizeof(n->claim), "bind %s at offset %llu", s.file,
+		 (unsigned long long)s.offset);
+	return 0;
+}
+
+static void describe(struct plan_node *n, const struct loop_dev *d, const char *file)
+{
+	driver_say(n->device, sizeof(n->device), "%s", d->path);
+	driver_say(n->summary, sizeof(n->summary), "%s bound to %s%s", d->path, file,
+		 d->read_only ? " (read-only)" : "");
+}
+
+static int loop_adopt(struct run_ctx *c, struct plan_node *n)
+{
+	struct loop_spec s;
+	struct loop_dev d;
+	int r;
+
+	(void)c;
+	spec_of(n, &s);
+	r = loop_find_bound(&s, &d);
+	if (r == 1)
+		describe(n, &d, s.file);
+	return r;
+}
+
+static int loop_up(struct run_ctx *c, struct plan_node *n)
+{
+	struct retry_result res;
+	struct loop_spec s;
+	struct loop_dev *d;
+	char how[96];
+	int r;
+
+	(void)c;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	spec_of(n, &s);
+	r = loop_attach(&s, d, &res);
+	if (r < 0) {
+		driver_say(n->why, sizeof(n->why), "cannot attach %s to a loop device%s%s: %s",
+			 s.file, res.attempts > 1 ? " " : "",
+			 res.attempts > 1 ? retry_describe(&res, how, sizeof(how)) : "",
+			 strerror(-r));
+		free(d);
+		return r;
+	}
+	/*
+	 * Held open until the process ends (or execs init): with autoclear,
+	 * closing now would detach it before its users hold it.
+	 */
+	n->run = d;
+	describe(n, d, s.file);
+	return 0;
+}
+
+static int loop_down(struct run_ctx *c, struct plan_node *n)
+{
+	struct retry_result res;
+	struct loop_spec s;
+	struct loop_dev found, *d = n->run;
+	char how[96];
+	int r;
+
+	(void)c;
+	spec_of(n, &s);
+	if (!d) {
+		/* Another run made it: find it by its file, never by number. */
+		r = loop_find_bound(&s, &found);
+		if (r <= 0)
+			return r;
+		d = &found;
+	}
+	r = loop_detach(d, &res);
+	if (r == -ESTALE)
+		driver_say(n->why, sizeof(n->why), "%s is bound to another file now: left alone",
+			 d->path);
+	else if (r < 0)
+		driver_say(n->why, sizeof(n->why), "cannot detach %s %s: %s", d->path,
+			 retry_describe(&res, how, sizeof(how)), strerror(-r));
+	if (d == n->run) {
+		free(d);
+		n->run = NULL;
+	}
+	return r;
+}
+
+static int loop_status(struct run_ctx *c, struct plan_node *n, struct node_status *st)
+{
+	struct loop_spec s;
+	struct loop_dev d;
+
+	(void)c;
+	memset(st, 0, sizeof(*st));
+	spec_of(n, &s);
+	st->present = loop_find_bound(&s, &d) == 1;
+	if (st->present) {
+		describe(n, &d, s.file);
+		driver_say(st->detail, sizeof(st->detail), "%s", n->summary);
+	} else {
+		driver_say(st->detail, sizeof(st->detail), "%s not bound", s.file);
+	}
+	return 0;
+}
+
+const struct driver loop_driver = {
+	.kind = "loop",
+	.opts = loop_opts,
+	.provides_device = true,
+	.validate = loop_validate,
+	.adopt = loop_adopt,
+	.up = loop_up,
+	.down = loop_down,
+	.status = loop_status,
+};

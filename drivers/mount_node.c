@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/* Kind "mount": a filesystem on a node's device (or any device) at a path. */
+#include "driver.h"
+#include "file.h"
+#include "mount.h"
+#include "retry.h"
+#include "sys.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+static const struct driver_opt mount_opts[] = {
+	{ "device", OPT_DEVICE, true, false, "what to mount: a node, /dev/NAME, UUID=, LABEL=, ..." },
+	{ "target", OPT_PATH, true, false, "where (made when missing)" },
+	{ "type", OPT_FSTYPE, false, false, "filesystem type (default: probed)" },
+	{ "options", OPT_STRING, false, false, "mount options, comma-separated" },
+	{ "read-only", OPT_BOOL, false, false, "mount read-only" },
+	DRIVER_OPT_AFTER,
+	{ NULL },
+};
+
+static int mount_validate(struct plan *p, struct plan_node *n, struct plan_error *err)
+{
+	(void)p;
+	(void)err;
+	snprintf(n->claim, sizeof(n->claim), "mount on %s", plan_str(n, "target"));
+	return 0;
+}
+
+/* mountinfo escapes blanks and backslashes as \ooo. */
+static void unescape(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++, w++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
+		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*w = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*w = *s;
+		}
+	}
+	*w = '\0';
+}
+
+/*
+ * The device number mounted on target (the last mount there wins, as it
+ * hides the others). Returns 1 when found, 0 when nothing is mounted there.
+ */
+static int mounted_on(const char *target, dev_t *dev)
+{
+	char *text = NULL, *save = NULL;
+	int found = 0;
+
+	if (file_slurp("/proc/self/mountinfo", 8u << 20, &text, NULL) < 0)
+		return 0;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned int maj, min;
+		char point[4096];
+
+		if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &maj, &min, point) != 3)
+			continue;
+		unescape(point);
+		if (!strcmp(point, target)) {
+			*dev = makedev(maj, min);
+			found = 1;
+		}
+	}
+	free(text);
+	return found;
+}
+
+static int mount_adopt(struct run_ctx *c, struct plan_node *n)
+{
+	const char *target = plan_str(n, "target");
+	char device[256];
+	struct stat st;
+	dev_t have;
+	int r;
+
+	if (!mounted_on(target, &have))
+		return 0;
+	r = driver_resolve_device(c, n, "device", device, sizeof(device));
+	if (r < 0)
+		return r;
+	if (sys_stat(device, &st) < 0 || st.st_rdev != have) {
+		driver_say(n->why, sizeof(n->why), "%s already has another device (%u:%u) mounted",
+			 target, major(have), minor(have));
+		return -EEXIST;
+	}
+	driver_say(n->device, sizeof(n->device), "%s", device);
+	driver_say(n->summary, sizeof(n->summary), "%s mounted on %s", device, target);
+	return 1;
+}
+
+static int mount_up(struct run_ctx *c, struct plan_node *n)
+{
+	struct mount_req req = {
+		.target = plan_str(n, "target"), .fstype = plan_str(n, "type"),
+		.options = plan_str(n, "options"),
+		.read_only = driver_bool(n, "read-only", false),
+	};
+	char device[256], fstype[64], why[256];
+	int r;
+
+	r = driver_resolve_device(c, n, "device", device, sizeof(device));
+	if (r < 0)
+		return r;
+	req.source = device;
+	file_mkdirs(req.target, 0755);
+	r = mount_fs(&req, fstype, sizeof(fstype), why, sizeof(why));
+	if ((r == -EROFS || r == -EACCES) && !req.read_only) {
+		/* As mount(8): a write-protected device is mounted read-only. */
+		req.read_only = true;
+		r = mount_fs(&req, fstype, sizeof(fstype), why, sizeof(why));
+	}
+	if (r < 0) {
+		driver_say(n->why, sizeof(n->why), "cannot mount %s on %s: %s", device,
+			 req.target, why[0] ? why : strerror(-r));
+		return r;
+	}
+	driver_say(n->device, sizeof(n->device), "%s", device);
+	driver_say(n->summary, sizeof(n->summary), "%s mounted on %s (%s, %s)", device,
+		 req.target, fstype, req.read_only ? "ro" : "rw");
+	return 0;
+}
+
+static int try_umount(void *target)
+{
+	return sys_umount(target, 0);
+}
+
+static int mount_down(struct run_ctx *c, struct plan_node *n)
+{
+	const char *target = plan_str(n, "target");
+	struct retry_result res;
+	char how[96];
+	dev_t have;
+	int r;
+
+	(void)c;
+	if (!mounted_on(target, &have))
+		return 0;
+	r = retry_run(&RETRY_DEVICE_BUSY, try_umount, (void *)target, -1, &res);
+	if (r < 0)
+		driver_say(n->why, sizeof(n->why), "cannot unmount %s %s: %s", target,
+			 retry_describe(&res, how, sizeof(how)), strerror(-r));
+	return r;
+}
+
+static int mount_status(struct run_ctx *c, struct plan_node *n, struct node_status *st)
+{
+	const char *target = plan_str(n, "target");
+	dev_t have;
+
+	(void)c;
+	memset(st, 0, sizeof(*st));
+	st->present = mounted_on(target, &have) == 1;
+	if (st->present)
+		driver_say(st->detail, sizeof(st->detail), "%u:%u on %s", major(have),
+			 minor(have), target);
+	else
+		driver_say(st->detail, sizeof(st->detail), "nothing on %s", target);
+	return 0;
+}
+
+const struct driver mount_driver = {
+	.kind = "mount",
+	.opts = mount_opts,
+	.provides_device = false,
+	.validate = mount_validate,
+	.adopt = mount_adopt,
+	.up = mount_up,
+	.down = mount_down,
+	.status = mount_status,
+};

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/* The node kinds a plan may use: one line per driver. */
+#include "driver.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "devspec.h"
+#include "devwait.h"
+#include "sys.h"
+
+extern const struct driver device_driver;
+extern const struct driver loop_driver;
+extern const struct driver mount_driver;
+
+const struct driver *const driver_table[] = {
+	&device_driver,
+	&loop_driver,
+	&mount_driver,
+	NULL,
+};
+
+const struct driver *driver_find(const char *kind)
+{
+	for (unsigned int i = 0; driver_table[i]; i++)
+		if (!strcmp(driver_table[i]->kind, kind))
+			return driver_table[i];
+	return NULL;
+}
+
+bool driver_bool(const struct plan_node *n, const char *key, bool dflt)
+{
+	const char *v = plan_str(n, key);
+	bool b;
+
+	return v && plan_parse_bool(v, &b) == 0 ? b : dflt;
+}
+
+uint64_t driver_size(const struct plan_node *n, const char *key, uint64_t dflt)
+{
+	const char *v = plan_str(n, key);
+	uint64_t s;
+
+	return v && plan_parse_size(v, &s) == 0 ? s : dflt;
+}
+
+int driver_resolve_device(struct run_ctx *c, struct plan_node *n, const char *key,
+			  char *out, size_t size)
+{
+	const char *v = plan_str(n, key), *why;
+	struct devspec ds;
+	int i, r;
+
+	if (!v)
+		return -EINVAL;
+	i = plan_find(c->plan, v);
+	if (i >= 0) {
+		const struct plan_node *dep = &c->plan->nodes[i];
+
+		if (!dep->device[0]) {
+			driver_say(n->why, sizeof(n->why), "node '%s' provides no device yet", v);
+			return -ENODEV;
+		}
+		snprintf(out, size, "%s", dep->device);
+		return 0;
+	}
+	if (devspec_parse(v, &ds, &why) < 0) {
+		driver_say(n->why, sizeof(n->why), "%s: expected %s", v, why);
+		return -EINVAL;
+	}
+	r = devwait_block(&ds, c->deadline_ms ? c->deadline_ms : sys_now_ms(), out, size);
+	if (r == -ETIMEDOUT)
+		driver_say(n->why, sizeof(n->why), "no block device %s appeared in time", v);
+	else if (r < 0)
+		driver_say(n->why, sizeof(n->why), "waiting for %s: %s", v, strerror(-r));
+	return r;
+}
+
+void driver_say(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
