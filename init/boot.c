@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* blkasm as PID 1: from the kernel's hand-over to the root's init. */
 #include "init.h"
+#include "exec.h"
+#include "graph.h"
 #include "file.h"
 #include "log.h"
 #include "modules.h"
@@ -16,7 +18,7 @@
 
 struct boot {
 	struct boot_params bp;
-	struct boot_plan plan;
+	struct plan plan;
 	uint64_t start_ms;	/* sys_now_ms() when /init started */
 	uint64_t uptime_ms;	/* the kernel's uptime then */
 	uint64_t deadline_ms;
@@ -85,12 +87,14 @@ static void move_host(struct boot *b)
 {
 	char target[64];
 
-	if (b->plan.count < 3)
+	int i = plan_find(&b->plan, HOST_NODE);
+
+	if (i < 0 || b->plan.nodes[i].state != NODE_UP)
 		return;
 	snprintf(target, sizeof(target), "%s%s", NEW_ROOT, HOST_DIR);
 	if (sys_mount(HOST_DIR, target, NULL, MS_MOVE, NULL) < 0)
 		log_warn("host: %s has no %s: %s stays mounted out of reach",
-			 NEW_ROOT, HOST_DIR, b->plan.nodes[0].device);
+			 NEW_ROOT, HOST_DIR, b->plan.nodes[i].device);
 }
 
 /* Per-node timings in /run/blkasm, which moves into the new root. */
@@ -103,7 +107,7 @@ static void write_timings(struct boot *b, uint64_t ready_ms)
 				"kernel_to_init_ms %llu\ninit_to_ready_ms %llu\n",
 				(unsigned long long)b->uptime_ms, (unsigned long long)ready_ms);
 	for (unsigned int i = 0; i < b->plan.count && len < sizeof(buf); i++) {
-		const struct boot_node *n = &b->plan.nodes[i];
+		const struct plan_node *n = &b->plan.nodes[i];
 
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "node %s %llu %s\n",
 					n->name, (unsigned long long)n->ms, n->device);
@@ -117,29 +121,77 @@ static void write_timings(struct boot *b, uint64_t ready_ms)
 	}
 }
 
+/* The plan file (blkasm.conf= or /etc/blkasm.conf, if any) plus the root. */
+static int build_plan(struct boot *b)
+{
+	const char *conf = b->bp.conf[0] ? b->bp.conf : DEFAULT_CONF;
+	struct plan_error err;
+	char *text = NULL, msg[1024];
+	size_t len = 0;
+	int r;
+
+	plan_free(&b->plan);
+	r = file_slurp(conf, 1u << 20, &text, &len);
+	if (r < 0 && (r != -ENOENT || b->bp.conf[0])) {
+		snprintf(b->why, sizeof(b->why), "cannot read the plan %s: %s", conf, strerror(-r));
+		return r;
+	}
+	if (text)	/* plan_parse starts the plan afresh */
+		r = plan_parse(&b->plan, conf, text, len, &err);
+	else
+		plan_init(&b->plan, conf), r = 0;
+	free(text);
+	if (r == 0)
+		r = rootplan_add(&b->plan, &b->bp);
+	if (r == -ENODEV) {
+		fail(b, "%s", "no root= on the kernel command line: nothing to boot");
+		return r;
+	}
+	if (r == 0)
+		r = plan_validate(&b->plan, &err);
+	if (r < 0)
+		snprintf(b->why, sizeof(b->why), "%s", r == -ENOMEM ? "out of memory" :
+			 plan_error_str(&err, msg, sizeof(msg)));
+	return r;
+}
+
+static int run_plan(struct boot *b, const char *only)
+{
+	struct exec_opts o = { .jobs = 4, .deadline_ms = b->deadline_ms };
+	struct plan_error err;
+	bool *want = calloc(b->plan.count + 1, sizeof(*want));
+	char *names[] = { (char *)only };
+	int r;
+
+	if (!want)
+		return -ENOMEM;
+	r = graph_select(&b->plan, names, only ? 1 : 0, false, want, &err);
+	if (r == 0)
+		r = exec_up(&b->plan, want, &o);
+	free(want);
+	if (r < 0)
+		fail(b, "%s", "the root filesystem could not be assembled");
+	return r;
+}
+
 static int assemble(struct boot *b)
 {
 	int r;
 
 	maybe_break(b, BREAK_TOP);
 	r = load_modules(b);
+	if (r == 0)
+		r = build_plan(b);
 	if (r < 0)
 		return r;
-	if (bootplan_build(&b->bp, &b->plan) < 0) {
-		fail(b, "%s", "no root= on the kernel command line: nothing to boot");
-		return -ENODEV;
-	}
-	for (unsigned int i = 0; i < b->plan.count; i++) {
-		if (i == 1)
-			maybe_break(b, BREAK_PREMOUNT);
-		r = node_up(&b->plan, i, b->deadline_ms);
-		if (r < 0) {
-			fail(b, "the root filesystem could not be assembled (node %s failed)",
-			     b->plan.nodes[i].name);
+	if (b->bp.brk == BREAK_PREMOUNT) {
+		/* The root device first, then a shell, then the rest. */
+		r = run_plan(b, ROOT_DEVICE_NODE);
+		if (r < 0)
 			return r;
-		}
+		maybe_break(b, BREAK_PREMOUNT);
 	}
-	return 0;
+	return run_plan(b, NULL);
 }
 
 static void boot_once(struct boot *b)
@@ -167,10 +219,18 @@ static void boot_once(struct boot *b)
 	fail(b, "switch_root to %s failed", init);
 }
 
+/* What this run made, in reverse; exec_up already did so after a failure. */
 static void teardown(struct boot *b)
 {
-	for (unsigned int i = b->plan.count; i-- > 0;)
-		node_down(&b->plan, i);
+	struct exec_opts o = { .jobs = 1, .deadline_ms = sys_now_ms() + 10000 };
+	bool *want = calloc(b->plan.count + 1, sizeof(*want));
+
+	if (!want)
+		return;
+	for (unsigned int i = 0; i < b->plan.count; i++)
+		want[i] = b->plan.nodes[i].state == NODE_UP;
+	exec_down(&b->plan, want, &o);
+	free(want);
 }
 
 static uint64_t kernel_uptime_ms(void)

@@ -6,48 +6,22 @@
 #include <stdint.h>
 
 #include "cmdline.h"
-#include "loop.h"
+#include "plan.h"
 
 #define NEW_ROOT "/root"
 #define HOST_DIR "/host"
 #define MODULES_LIST "/etc/blkasm/modules"
+#define DEFAULT_CONF "/etc/blkasm.conf"
 #define RUN_DIR "/run/blkasm"
 
-/* One step of assembling the root, as `blkasm plan` prints it. */
-enum node_kind { NODE_DEVICE, NODE_MOUNT, NODE_LOOP };
+/* The nodes the kernel command line adds; plan files may not use these names. */
+#define ROOT_DEVICE_NODE "rootdev"
+#define HOST_NODE "host"
+#define IMAGE_NODE "rootimg"
+#define ROOT_NODE "root"
 
-struct boot_node {
-	const char *name;
-	enum node_kind kind;
-	int from;		/* index of the node whose device this one uses, or -1 */
-	char source[320];	/* device spec or file path, as planned */
-	const char *target;	/* mount point */
-	const char *fstype;
-	const char *options;
-	bool read_only;
-	uint32_t wait_s;	/* NODE_DEVICE: how long to wait */
-	/* run state */
-	bool up;
-	char device[320];	/* the /dev node it provides */
-	char used_fstype[64];
-	uint64_t ms;
-	struct loop_dev loop;
-};
-
-#define BOOT_MAX_NODES 4
-
-struct boot_plan {
-	struct boot_node nodes[BOOT_MAX_NODES];
-	unsigned int count;
-};
-
-/* init/plan.c */
-int bootplan_build(const struct boot_params *bp, struct boot_plan *plan);
-void bootplan_print(const struct boot_plan *plan, const struct boot_params *bp);
-
-/* init/nodes.c: bring one node up or down; 0 or -errno, logged. */
-int node_up(struct boot_plan *plan, unsigned int i, uint64_t boot_deadline_ms);
-void node_down(struct boot_plan *plan, unsigned int i);
+/* init/rootplan.c: adds root=/loop= as nodes. 0, -ENODEV (no root=), -ENOMEM. */
+int rootplan_add(struct plan *p, const struct boot_params *bp);
 
 /* init/early.c */
 int early_mounts(void);

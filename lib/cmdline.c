@@ -186,6 +186,13 @@ static const char *p_loop(struct boot_params *bp, const char *v)
 	return set_path(bp->loop, sizeof(bp->loop), v);
 }
 
+static const char *p_conf(struct boot_params *bp, const char *v)
+{
+	if (*v != '/')
+		return "an absolute path";
+	return set_path(bp->conf, sizeof(bp->conf), v);
+}
+
 static const char *p_timeout(struct boot_params *bp, const char *v)
 {
 	long n;
@@ -250,6 +257,7 @@ static const struct param {
 	{ "loopfstype", VALUE, p_loopfstype },
 	{ "loopflags", VALUE, p_loopflags },
 	{ "panic", VALUE, p_panic },
+	{ "blkasm.conf", VALUE, p_conf },
 	{ "blkasm.timeout", VALUE, p_timeout },
 	{ "blkasm.debug", FLAG, p_debug },
 	{ "blkasm.break", VALUE, p_break },
@@ -278,8 +286,8 @@ static const char *apply(struct boot_params *bp, const char *name, const char *v
 		return p->fn(bp, v);
 	}
 	if (!strncmp(name, "blkasm.", 7))
-		return "a known blkasm parameter: blkasm.timeout=, blkasm.debug, "
-		       "blkasm.break=, blkasm.shell";
+		return "a known blkasm parameter: blkasm.conf=, blkasm.timeout=, "
+		       "blkasm.debug, blkasm.break=, blkasm.shell";
 	return NULL;	/* someone else's parameter */
 }
 

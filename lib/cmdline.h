@@ -27,6 +27,7 @@ struct boot_params {
 	char loop[256];		/* image path inside root=, "" if none */
 	char loopfstype[64];
 	char loopflags[256];
+	char conf[256];		/* blkasm.conf=, "" for the default */
 	uint32_t timeout_s;	/* blkasm.timeout=, the whole boot's deadline */
 	bool debug;
 	enum boot_break brk;

@@ -9,7 +9,7 @@
 #define OPTS "mount options, at most 255 printable characters without blanks"
 #define PATHS "an absolute path without '.' or '..' elements"
 #define SPECS "/dev/NAME, UUID=, LABEL=, PARTUUID=, PARTLABEL= or MAJOR:MINOR"
-#define KNOWN "a known blkasm parameter: blkasm.timeout=, blkasm.debug, " \
+#define KNOWN "a known blkasm parameter: blkasm.conf=, blkasm.timeout=, blkasm.debug, " \
 	      "blkasm.break=, blkasm.shell"
 
 static struct boot_params bp;

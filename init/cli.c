@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/* The commands for a running system: plan, up, down, status. */
+#include "cli.h"
+#include "file.h"
+#include "driver.h"
+#include "exec.h"
+#include "graph.h"
+#include "log.h"
+#include "plan.h"
+#include "state.h"
+#include "sys.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+/* Loads and validates the plan; a bad plan is reported as FILE:LINE:COL. */
+static int load(const struct cli *c, struct plan *p)
+{
+	struct plan_error err;
+	char msg[1024];
+	int r;
+
+	r = plan_load(p, c->conf ? c->conf : CLI_DEFAULT_CONF, &err);
+	if (r < 0) {
+		fprintf(stderr, "%s\n", plan_error_str(&err, msg, sizeof(msg)));
+		plan_free(p);
+	}
+	return r;
+}
+
+static void print_node(const struct plan *p, unsigned int step, unsigned int i)
+{
+	const struct plan_node *n = &p->nodes[i];
+
+	printf("%u. %-12s %-6s", step, n->name, n->kind);
+	for (unsigned int k = 0; k < n->nopts; k++) {
+		const struct plan_opt *o = &n->opts[k];
+
+		printf(" %s=", o->key);
+		for (unsigned int v = 0; v < o->nvalues; v++)
+			printf("%s%s", v ? "," : "", o->values[v].text);
+	}
+	for (unsigned int d = 0; d < n->ndeps; d++)
+		printf("%s%s", d ? ", " : "  (needs ", p->nodes[n->deps[d]].name);
+	printf("%s\n", n->ndeps ? ")" : "");
+}
+
+int cli_print_plan(struct plan *p)
+{
+	struct plan_error err;
+	unsigned int *order = calloc(p->count + 1, sizeof(*order));
+	char msg[1024];
+	int r = order ? graph_order(p, order, &err) : -ENOMEM;
+
+	if (r < 0) {
+		fprintf(stderr, "%s\n", r == -ENOMEM ? "blkasm: out of memory" :
+			plan_error_str(&err, msg, sizeof(msg)));
+		free(order);
+		return 1;
+	}
+	for (unsigned int s = 0; s < p->count; s++)
+		print_node(p, s + 1, order[s]);
+	free(order);
+	return 0;
+}
+
+int cli_plan(const struct cli *c, int argc, char **argv)
+{
+	struct plan p;
+	bool dot = argc == 2 && !strcmp(argv[1], "--dot");
+	int r;
+
+	if (argc > 1 && !dot)
+		return 2;
+	if (load(c, &p) < 0)
+		return 1;
+	if (dot)
+		graph_dot(&p, stdout);
+	r = dot ? 0 : cli_print_plan(&p);
+	plan_free(&p);
+	return r;
+}
+
+/* Loads the plan and the record, and selects the nodes named in argv. */
+static int prepare(const struct cli *c, int argc, char **argv, bool down,
+		   struct plan *p, bool **want, bool **recorded)
+{
+	struct plan_error err;
+	char msg[1024];
+	int r;
+
+	if (load(c, p) < 0)
+		return 1;
+	*want = calloc(p->count + 1, sizeof(**want));
+	*recorded = calloc(p->count + 1, sizeof(**recorded));
+	r = *want && *recorded ? state_load(p, *recorded) : -ENOMEM;
+	if (r < 0)
+		log_warn("cannot read %s/state: %s", state_dir(), strerror(-r));
+	r = *want && *recorded ? graph_select(p, argv + 1, (unsigned int)(argc - 1), down, *want, &err) : -ENOMEM;
+	if (r < 0) {
+		fprintf(stderr, "%s\n", r == -ENOMEM ? "blkasm: out of memory" :
+			plan_error_str(&err, msg, sizeof(msg)));
+		free(*want);
+		free(*recorded);
+		plan_free(p);
+		return 1;
+	}
+	return 0;
+}
+
+static int run(const struct cli *c, int argc, char **argv, bool down)
+{
+	struct exec_opts o = {
+		.jobs = c->jobs,
+		.deadline_ms = sys_now_ms() + (uint64_t)c->timeout_s * 1000u,
+	};
+	struct plan p;
+	bool *want, *recorded;
+	int r, w;
+
+	if (prepare(c, argc, argv, down, &p, &want, &recorded))
+		return 1;
+	r = down ? exec_down(&p, want, &o) : exec_up(&p, want, &o);
+	w = state_save(&p, recorded);
+	if (w < 0)
+		log_warn("cannot record the state in %s: %s", state_dir(), strerror(-w));
+	free(want);
+	free(recorded);
+	plan_free(&p);
+	return r < 0 ? 1 : 0;
+}
+
+int cli_up(const struct cli *c, int argc, char **argv)
+{
+	return run(c, argc, argv, false);
+}
+
+int cli_down(const struct cli *c, int argc, char **argv)
+{
+	return run(c, argc, argv, true);
+}
+
+struct holders {
+	char buf[256];
+	size_t len;
+};
+
+static void add_holder(struct holders *h, const char *what)
+{
+	if (h->len < sizeof(h->buf) - 1)
+		h->len += (size_t)snprintf(h->buf + h->len, sizeof(h->buf) - h->len, "%s%s",
+					   h->len ? " " : "", what);
+}
+
+static int holder_entry(const char *name, unsigned char type, void *ctx)
+{
+	(void)type;
+	add_holder(ctx, name);
+	return 0;
+}
+
+/* Who uses a block device: stacked devices (holders/) and mount points. */
+static void find_holders(const char *device, struct holders *h)
+{
+	char path[300], *text = NULL, *save = NULL;
+	const char *base = strrchr(device, '/');
+	struct stat st;
+
+	h->len = 0;
+	h->buf[0] = '\0';
+	if (!base || sys_stat(device, &st) < 0)
+		return;
+	snprintf(path, sizeof(path), "/sys/class/block/%s/holders", base + 1);
+	sys_listdir(path, holder_entry, h);
+	if (file_slurp("/proc/self/mountinfo", 8u << 20, &text, NULL) < 0)
+		return;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		unsigned int maj, min;
+		char point[1024];
+
+		if (sscanf(l, "%*u %*u %u:%u %*s %1023s", &maj, &min, point) == 3 &&
+		    makedev(maj, min) == st.st_rdev)
+			add_holder(h, point);
+	}
+	free(text);
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void status_json(const struct plan *p, unsigned int i, const struct node_status *st,
+			const struct holders *h, bool first)
+{
+	const struct plan_node *n = &p->nodes[i];
+
+	printf("%s\n  {\"name\": ", first ? "" : ",");
+	json_str(n->name);
+	printf(", \"kind\": ");
+	json_str(n->kind);
+	printf(", \"state\": \"%s\", \"created\": %s, \"device\": ",
+	       st->present ? "up" : "down", n->created ? "true" : "false");
+	json_str(st->present ? n->device : "");
+	printf(", \"detail\": ");
+	json_str(st->detail);
+	printf(", \"holders\": ");
+	json_str(h->buf);
+	printf(", \"needs\": [");
+	for (unsigned int d = 0; d < n->ndeps; d++) {
+		printf("%s", d ? ", " : "");
+		json_str(p->nodes[n->deps[d]].name);
+	}
+	printf("]}");
+}
+
+static void status_line(const struct plan *p, unsigned int i, unsigned int level,
+			const struct node_status *st, const struct holders *h)
+{
+	const struct plan_node *n = &p->nodes[i];
+	char name[80];
+
+	snprintf(name, sizeof(name), "%*s%s", (int)(2 * level), "", n->name);
+	printf("%-20s %-6s %-5s %-12s %s%s%s\n", name, n->kind,
+	       st->present ? "up" : "down", st->present && n->device[0] ? n->device : "-",
+	       st->detail, h->len ? "; held by " : "", h->buf);
+}
+
+int cli_status(const struct cli *c, int argc, char **argv)
+{
+	bool json = argc == 2 && !strcmp(argv[1], "--json");
+	struct run_ctx ctx = { .deadline_ms = 0 };
+	unsigned int *order, *level;
+	struct plan_error err;
+	struct plan p;
+
+	if (argc > 1 && !json)
+		return 2;
+	if (load(c, &p) < 0)
+		return 1;
+	ctx.plan = &p;
+	order = calloc(p.count + 1, sizeof(*order));
+	level = calloc(p.count + 1, sizeof(*level));
+	if (!order || !level || state_load(&p, NULL) < 0 || graph_order(&p, order, &err) < 0) {
+		free(order);
+		free(level);
+		plan_free(&p);
+		return 1;
+	}
+	graph_levels(&p, level);
+	if (json)
+		printf("[");
+	else
+		printf("%-20s %-6s %-5s %-12s %s\n", "NODE", "KIND", "STATE", "DEVICE", "DETAIL");
+	for (unsigned int s = 0; s < p.count; s++) {
+		struct plan_node *n = &p.nodes[order[s]];
+		struct node_status st = { .present = false };
+		struct holders h = { .len = 0 };
+
+		if (n->drv->status)
+			n->drv->status(&ctx, n, &st);
+		if (st.present && n->device[0])
+			find_holders(n->device, &h);
+		if (json)
+			status_json(&p, order[s], &st, &h, s == 0);
+		else
+			status_line(&p, order[s], level[order[s]], &st, &h);
+	}
+	if (json)
+		printf("\n]\n");
+	free(order);
+	free(level);
+	plan_free(&p);
+	return 0;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The root filesystem the kernel command line asks for, as nodes of the
+ * plan: the root device, then either its mount as the new root, or
+ * (loop=) its mount on /host, the image's loop device, and the image's
+ * filesystem as the new root. The loop node needs the host mount because
+ * its file lies below /host (an implicit edge).
+ */
+#include "init.h"
+#include "plan.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static uint32_t root_wait(const struct boot_params *bp)
+{
+	if (bp->root_wait_s >= 0)
+		return (uint32_t)bp->root_wait_s;
+	/* Plain rootwait: until the boot deadline (never forever). */
+	return bp->rootwait ? bp->timeout_s : CMDLINE_DEFAULT_ROOT_WAIT_S;
+}
+
+static int set(struct plan_node *n, const char *key, const char *value)
+{
+	return value && *value ? plan_node_set(n, key, value) : 0;
+}
+
+static int add_mount(struct plan *p, const char *name, const char *device,
+		     const char *target, const char *type, const char *options,
+		     const char *read_only)
+{
+	struct plan_node *n = plan_add_node(p, "mount", name);
+
+	if (!n)
+		return -ENOMEM;
+	if (set(n, "device", device) || set(n, "target", target) ||
+	    set(n, "type", type) || set(n, "options", options) ||
+	    set(n, "read-only", read_only))
+		return -ENOMEM;
+	return 0;
+}
+
+int rootplan_add(struct plan *p, const struct boot_params *bp)
+{
+	const char *ro = bp->read_only ? "yes" : "no";
+	struct plan_node *n;
+	char buf[320], wait[16];
+
+	if (!bp->have_root)
+		return -ENODEV;
+	n = plan_add_node(p, "device", ROOT_DEVICE_NODE);
+	snprintf(wait, sizeof(wait), "%u", root_wait(bp));
+	if (!n || set(n, "device", devspec_str(&bp->root, buf, sizeof(buf))) ||
+	    set(n, "wait", wait))
+		return -ENOMEM;
+	if (!bp->loop[0])
+		return add_mount(p, ROOT_NODE, ROOT_DEVICE_NODE, NEW_ROOT, bp->rootfstype,
+				 bp->rootflags, ro);
+	/*
+	 * The host filesystem is mounted read-write so the image can be written
+	 * once the root is remounted rw; the mount and loop drivers fall back
+	 * to read-only when it cannot be written.
+	 */
+	if (add_mount(p, HOST_NODE, ROOT_DEVICE_NODE, HOST_DIR, bp->rootfstype,
+		      bp->rootflags, "no"))
+		return -ENOMEM;
+	n = plan_add_node(p, "loop", IMAGE_NODE);
+	snprintf(buf, sizeof(buf), "%s%s", HOST_DIR, bp->loop);
+	if (!n || set(n, "file", buf) || set(n, "autoclear", "yes"))
+		return -ENOMEM;
+	return add_mount(p, ROOT_NODE, IMAGE_NODE, NEW_ROOT, bp->loopfstype,
+			 bp->loopflags, ro);
+}
