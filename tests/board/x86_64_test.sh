@@ -109,7 +109,7 @@ missing_image_body()
 	boot $B 240 -c "$(board_cmdline $B root=/dev/vda loop=/images/missing.img)" \
 		-w 'starting a rescue shell' -s rescue.in
 	expect_console 'rootimg: cannot attach /host/images/missing.img to a loop device: No such file or directory'
-	expect_console 'host: /dev/vda torn down'
+	expect_console 'host: down \([0-9]+ ms\)'
 	expect_rescued
 }
 
@@ -125,7 +125,7 @@ no_init_body()
 	boot $B 240 -c "$(board_cmdline $B root=/dev/vda rw)" \
 		-w 'starting a rescue shell' -s rescue.in
 	expect_console 'no init on the root filesystem'
-	expect_console 'root: /dev/vda torn down'
+	expect_console 'root: down \([0-9]+ ms\)'
 	expect_rescued
 }
 

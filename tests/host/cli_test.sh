@@ -40,10 +40,10 @@ plan_root_on_loop_head()
 plan_root_on_loop_body()
 {
 	cat > expected <<'OUT'
-1. rootdev  device LABEL=host (wait up to 7 s)
-2. host     mount  rootdev on /host type xfs options rw,noatime
-3. rootimg  loop   /host/img/root.img, after host (autoclear)
-4. root     mount  rootimg on /root type ext4 options ro,discard
+1. rootdev      device device=LABEL=host wait=7
+2. host         mount  device=rootdev target=/host type=xfs options=noatime read-only=no  (needs rootdev)
+3. rootimg      loop   file=/host/img/root.img autoclear=yes  (needs host)
+4. root         mount  device=rootimg target=/root type=ext4 options=discard read-only=yes  (needs rootimg)
 then switch_root to /root running /sbin/init (boot deadline 120 s)
 OUT
 	atf_check -o file:expected "$(bin)" plan --cmdline \
@@ -58,8 +58,8 @@ plan_plain_root_head()
 plan_plain_root_body()
 {
 	cat > expected <<'OUT'
-1. rootdev  device PARTUUID=0b1ca5a0-01 (wait up to 40 s)
-2. root     mount  rootdev on /root type probed options rw
+1. rootdev      device device=PARTUUID=0b1ca5a0-01 wait=40
+2. root         mount  device=rootdev target=/root read-only=no  (needs rootdev)
 then switch_root to /root running /bin/myinit (boot deadline 40 s)
 with a shell at break point premount
 OUT
@@ -88,7 +88,7 @@ plan_errors_body()
 	plan_error 'root=/dev/vda loop=/a/../b' \
 		"kernel command line, column 15 (loop=/a/../b): expected an absolute path without '.' or '..' elements"
 	plan_error 'root=/dev/vda blkasm.timout=5' \
-		'kernel command line, column 15 (blkasm.timout=5): expected a known blkasm parameter: blkasm.timeout=, blkasm.debug, blkasm.break=, blkasm.shell'
+		'kernel command line, column 15 (blkasm.timout=5): expected a known blkasm parameter: blkasm.conf=, blkasm.timeout=, blkasm.debug, blkasm.break=, blkasm.shell'
 	plan_error 'root=/dev/vda blkasm.break=later' \
 		'kernel command line, column 15 (blkasm.break=later): expected one of top, premount, bottom'
 	plan_error 'root=/dev/vda rootfstype=Ext4' \

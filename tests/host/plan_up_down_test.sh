@@ -1,0 +1,147 @@
+#! /usr/bin/env atf-sh
+# A plan of 4 levels and 2 independent branches on real loop devices:
+#   loop a0 -> mount a1 -> loop a2 (a file inside a1) -> mount a3, and the
+#   same for b. plan prints the order; up twice leaves the same devices;
+#   status shows them; down leaves none.
+
+bin()
+{
+	echo "${BLKASM_BUILD:?run through make check}/qemu-x86_64/blkasm"
+}
+
+# An ext4 image holding another ext4 image, inner.img.
+make_images()
+{
+	for b in a b; do
+		mkdir -p "stage-$b"
+		mke2fs -q -F -t ext4 -L "inner-$b" "stage-$b/inner.img" 8M
+		mke2fs -q -F -t ext4 -L "outer-$b" -d "stage-$b" "$b.img" 32M
+	done
+}
+
+write_plan()
+{
+	W=$(pwd)
+	cat > plan.conf <<CONF
+# two branches, four levels each
+loop a0 { file $W/a.img }
+loop b0 { file $W/b.img }
+mount a1 {
+	device a0
+	target $W/mnt/a
+}
+mount b1 { device b0; target $W/mnt/b; options noatime }
+loop a2 { file $W/mnt/a/inner.img }
+loop b2 { file $W/mnt/b/inner.img; read-only yes }
+mount a3 { device a2; target $W/mnt/a-inner; type ext4 }
+mount b3 { device b2; target $W/mnt/b-inner; read-only yes }
+CONF
+}
+
+# Loop devices bound to files below this test's folder, and its mounts.
+devices()
+{
+	for f in /sys/block/loop*/loop/backing_file; do
+		[ -r "$f" ] || continue
+		case $(cat "$f") in
+		"$W"/*) echo "${f%/loop/backing_file} $(cat "$f")" ;;
+		esac
+	done | sed 's|/sys/block/||' | sort
+	awk -v w="$W" 'index($5, w) == 1 { print $5 }' /proc/self/mountinfo | sort
+}
+
+cleanup_mounts()
+{
+	W=$(pwd)
+	for m in a-inner b-inner a b; do umount "$W/mnt/$m" 2>/dev/null; done
+	for f in /sys/block/loop*/loop/backing_file; do
+		[ -r "$f" ] || continue
+		case $(cat "$f") in "$W"/*) d=${f%/loop/backing_file}; losetup -d "/dev/${d##*/}" ;; esac
+	done
+	return 0
+}
+
+atf_test_case four_levels cleanup
+four_levels_head()
+{
+	atf_set descr "plan order, idempotent up, status, complete down on real loop devices"
+	atf_set require.user root
+	atf_set timeout 120
+}
+four_levels_body()
+{
+	export BLKASM_RUN_DIR="$(pwd)/run"
+	make_images
+	write_plan
+
+	atf_check -o save:plan.out "$(bin)" -c plan.conf plan
+	cat plan.out
+	# Each node after what it needs; the branches interleave in file order.
+	atf_check -o inline:"a0 b0 a1 b1 a2 b2 a3 b3\n" \
+		awk '{ printf "%s%s", (NR > 1 ? " " : ""), $2 } END { print "" }' plan.out
+	atf_check -o match:'^5\. a2 +loop +file=.*/mnt/a/inner.img  \(needs a1\)$' cat plan.out
+
+	atf_check -s exit:0 -e save:up1.err "$(bin)" -c plan.conf -j 2 up
+	cat up1.err
+	devices > devices1
+	cat devices1
+	atf_check -o match:'^4$' sh -c 'grep -c "^loop" devices1'
+	atf_check -o match:'^4$' sh -c 'grep -vc "^loop" devices1'
+	atf_check -o match:'a3: /dev/loop[0-9]+ mounted on .*/mnt/a-inner \(ext4, rw\)' cat up1.err
+	atf_check -o match:'b3: /dev/loop[0-9]+ mounted on .*/mnt/b-inner \(ext4, ro\)' cat up1.err
+
+	# Again: everything is adopted, nothing is made twice.
+	atf_check -s exit:0 -e save:up2.err "$(bin)" -c plan.conf up
+	cat up2.err
+	atf_check -o match:'^8$' sh -c 'grep -c "already up" up2.err'
+	devices > devices2
+	atf_check cmp devices1 devices2
+
+	atf_check -o save:status.out "$(bin)" -c plan.conf status
+	cat status.out
+	atf_check -o match:'^8$' sh -c 'grep -Ec "^ *[ab][0-3] +(loop|mount) +up " status.out'
+	atf_check -o match:'held by .*/mnt/a-inner' grep '^ *a2 ' status.out
+	atf_check -o match:'"name": "b3", "kind": "mount", "state": "up", "created": true' \
+		"$(bin)" -c plan.conf status --json
+
+	atf_check -s exit:0 -e save:down.err "$(bin)" -c plan.conf down
+	cat down.err
+	devices > devices3
+	atf_check -o empty cat devices3
+	atf_check -o save:status2.out "$(bin)" -c plan.conf status
+	atf_check -o match:'^8$' sh -c 'grep -Ec "^ *[ab][0-3] +(loop|mount) +down " status2.out'
+}
+four_levels_cleanup()
+{
+	cleanup_mounts
+}
+
+atf_test_case down_leaves_foreign_devices cleanup
+down_leaves_foreign_devices_head()
+{
+	atf_set descr "down never detaches a device blkasm did not set up"
+	atf_set require.user root
+	atf_set timeout 60
+}
+down_leaves_foreign_devices_body()
+{
+	export BLKASM_RUN_DIR="$(pwd)/run"
+	W=$(pwd)
+	truncate -s 8M x.img
+	printf 'loop x { file %s/x.img }\n' "$W" > plan.conf
+	dev=$(losetup -f --show "$W/x.img")
+	atf_check -s exit:0 -e match:'x: already up: .*bound to' "$(bin)" -c plan.conf up
+	atf_check -s exit:0 -e match:'x: left alone: not created by blkasm' "$(bin)" -c plan.conf down
+	atf_check -o inline:"$W/x.img\n" cat "/sys/block/${dev#/dev/}/loop/backing_file"
+	losetup -d "$dev"
+}
+down_leaves_foreign_devices_cleanup()
+{
+	cleanup_mounts
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case four_levels
+	atf_add_test_case down_leaves_foreign_devices
+}
