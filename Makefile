@@ -235,8 +235,11 @@ check: | deps
 	$(Q)echo "kyua report: $(KYUA_REPORT)"
 	$(Q)tests/summary.sh $(KYUA_REPORT)
 
+MANDIR ?= $(PREFIX)/share/man
 install: $(B)/blkasm
 	install -D -m 0755 $(B)/blkasm $(DESTDIR)$(PREFIX)/sbin/blkasm
+	install -D -m 0644 docs/blkasm.8 $(DESTDIR)$(MANDIR)/man8/blkasm.8
+	install -D -m 0644 docs/blkasm.conf.5 $(DESTDIR)$(MANDIR)/man5/blkasm.conf.5
 
 clean:
 	rm -rf $(O)
