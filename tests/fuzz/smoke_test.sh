@@ -65,9 +65,21 @@ modules_body()
 	smoke modules
 }
 
+atf_test_case plan
+plan_head()
+{
+	atf_set descr "plan_parse and plan_validate survive ${SMOKE_SECONDS} s of fuzzing"
+	atf_set timeout 60
+}
+plan_body()
+{
+	smoke plan
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case cmdline
 	atf_add_test_case uevent
 	atf_add_test_case modules
+	atf_add_test_case plan
 }
