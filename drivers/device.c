@@ -100,7 +100,11 @@ static int device_up(struct run_ctx *c, struct plan_node *n)
 	if (devspec_parse(spec, &ds, &why) < 0)
 		return -EINVAL;
 	r = devwait_block(&ds, deadline, n->device, sizeof(n->device));
-	if (r == -ETIMEDOUT) {
+	if (r == -ENOTUNIQ) {
+		driver_say(n->why, sizeof(n->why),
+			   "%s is ambiguous: %s all carry it; name one device", spec, n->device);
+		n->device[0] = '\0';
+	} else if (r == -ETIMEDOUT) {
 		char have[256];
 
 		driver_say(n->why, sizeof(n->why),

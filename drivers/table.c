@@ -71,7 +71,10 @@ int driver_resolve_device(struct run_ctx *c, struct plan_node *n, const char *ke
 		return -EINVAL;
 	}
 	r = devwait_block(&ds, c->deadline_ms ? c->deadline_ms : sys_now_ms(), out, size);
-	if (r == -ETIMEDOUT)
+	if (r == -ENOTUNIQ)
+		driver_say(n->why, sizeof(n->why),
+			   "%s is ambiguous: %s all carry it; name one device", v, out);
+	else if (r == -ETIMEDOUT)
 		driver_say(n->why, sizeof(n->why), "no block device %s appeared in time", v);
 	else if (r < 0)
 		driver_say(n->why, sizeof(n->why), "waiting for %s: %s", v, strerror(-r));

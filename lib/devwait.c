@@ -8,6 +8,7 @@
 #include "uevent.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/sysmacros.h>
@@ -16,6 +17,9 @@ struct look {
 	const struct devspec *ds;
 	char *path;
 	size_t size;
+	bool scan_all;		/* count every match (a full sysfs scan) */
+	unsigned int matches;
+	char names[128];	/* the matches' names, for an ambiguity */
 };
 
 /* /dev/NAME for a sysfs block name ("cciss!c0d0" is /dev/cciss/c0d0). */
@@ -84,8 +88,36 @@ static int look_at(const char *name, unsigned char type, void *ctx)
 		return 0;
 	if (ensure_node(path, maj, min) < 0 || !matches(l->ds, name, path, maj, min))
 		return 0;
-	snprintf(l->path, l->size, "%s", path);
-	return 1;
+	if (!l->matches++)
+		snprintf(l->path, l->size, "%s", path);
+	size_t len = strlen(l->names);
+
+	snprintf(l->names + len, sizeof(l->names) - len, "%s%s", len ? " " : "", name);
+	return l->scan_all ? 0 : 1;
+}
+
+/*
+ * Looks at every block device. A tag (UUID=, LABEL=...) that more than one
+ * device carries is refused rather than guessed: two loop devices on one
+ * image, or a filesystem copied to another disk, would otherwise mount
+ * whichever came first. Returns 1 found, 0 not yet, -ENOTUNIQ.
+ */
+static int scan(struct look *l)
+{
+	int r;
+
+	l->scan_all = devspec_needs_probe(l->ds);
+	l->matches = 0;
+	l->names[0] = '\0';
+	r = sys_listdir("/sys/class/block", look_at, l);
+	l->scan_all = false;
+	if (r < 0)
+		return r;
+	if (l->matches > 1) {
+		snprintf(l->path, l->size, "%s", l->names);
+		return -ENOTUNIQ;
+	}
+	return l->matches ? 1 : 0;
 }
 
 int devwait_block(const struct devspec *ds, uint64_t deadline_ms,
@@ -99,11 +131,11 @@ int devwait_block(const struct devspec *ds, uint64_t deadline_ms,
 	if (fd < 0)
 		return fd;
 	/* Subscribed: now whatever appears is either in sysfs or in a uevent. */
-	r = sys_listdir("/sys/class/block", look_at, &l);
+	r = scan(&l);
 	while (r == 0) {
 		r = uev_next(fd, &m, deadline_ms);
 		if (r == -ENOBUFS) {	/* overrun: look again from scratch */
-			r = sys_listdir("/sys/class/block", look_at, &l);
+			r = scan(&l);
 			continue;
 		}
 		if (r < 0)

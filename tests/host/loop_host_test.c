@@ -291,6 +291,32 @@ ATF_TC_BODY(wait_times_out, tc)
 	ATF_CHECK_MSG(spent >= 500 && spent < 5000, "waited %llu ms", (unsigned long long)spent);
 }
 
+ROOT_TC(ambiguous_label, "a label two devices carry is refused, not guessed")
+ATF_TC_BODY(ambiguous_label, tc)
+{
+	struct loop_spec spec = { .read_only = true };
+	struct loop_dev one, two;
+	struct retry_result res;
+	struct devspec ds;
+	const char *why;
+	char file[PATH_MAX], names[128], want[64];
+
+	make_ext4("twin.img", "blkasm-twin");
+	abs_path("twin.img", file);
+	attach(file, &spec, &one);
+	attach(file, &spec, &two);
+	ATF_REQUIRE_EQ(devspec_parse("LABEL=blkasm-twin", &ds, &why), 0);
+	ATF_CHECK_EQ(devwait_block(&ds, sys_now_ms() + 2000, names, sizeof(names)), -ENOTUNIQ);
+	snprintf(want, sizeof(want), "loop%d", one.nr);
+	ATF_CHECK_MSG(strstr(names, want), "'%s' lacks %s", names, want);
+	snprintf(want, sizeof(want), "loop%d", two.nr);
+	ATF_CHECK_MSG(strstr(names, want), "'%s' lacks %s", names, want);
+	ATF_CHECK_EQ(loop_detach(&two, &res), 0);
+	ATF_CHECK_EQ(devwait_block(&ds, sys_now_ms() + 2000, names, sizeof(names)), 0);
+	ATF_CHECK_STREQ(names, one.path);
+	ATF_CHECK_EQ(loop_detach(&one, &res), 0);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, attach_detach);
@@ -302,5 +328,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, mount_wrong_type);
 	ATF_TP_ADD_TC(tp, wait_for_label);
 	ATF_TP_ADD_TC(tp, wait_times_out);
+	ATF_TP_ADD_TC(tp, ambiguous_label);
 	return atf_no_error();
 }

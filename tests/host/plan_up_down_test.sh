@@ -140,8 +140,34 @@ down_leaves_foreign_devices_cleanup()
 	cleanup_mounts
 }
 
+atf_test_case ambiguous_tag cleanup
+ambiguous_tag_head()
+{
+	atf_set descr "a mount whose LABEL= two devices carry fails and mounts nothing"
+	atf_set require.user root
+	atf_set timeout 60
+}
+ambiguous_tag_body()
+{
+	export BLKASM_RUN_DIR="$(pwd)/run"
+	W=$(pwd)
+	mke2fs -q -F -t ext4 -L blkasm-amb amb.img 8M
+	one=$(losetup -r -f --show "$W/amb.img")
+	two=$(losetup -r -f --show "$W/amb.img")
+	printf 'mount m { device LABEL=blkasm-amb; target %s/m; read-only yes }\n' "$W" > plan.conf
+	atf_check -s exit:1 -e match:"m: LABEL=blkasm-amb is ambiguous: .*${one#/dev/}.* all carry it" \
+		"$(bin)" -c plan.conf -t 5 up
+	atf_check -s exit:1 grep -q " $W/m " /proc/self/mountinfo
+	losetup -d "$one" "$two"
+}
+ambiguous_tag_cleanup()
+{
+	cleanup_mounts
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case ambiguous_tag
 	atf_add_test_case four_levels
 	atf_add_test_case down_leaves_foreign_devices
 }
