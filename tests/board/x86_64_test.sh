@@ -129,6 +129,24 @@ no_init_body()
 	expect_rescued
 }
 
+atf_test_case missing_plan
+missing_plan_head()
+{
+	atf_set descr "blkasm.conf= naming a missing plan: diagnosis, no device touched; blkasm.shell beats panic="
+	atf_set timeout 300
+}
+missing_plan_body()
+{
+	rescue_input
+	# blkasm.shell: the rescue shell despite the default panic=-1
+	boot $B 240 -a "blkasm.conf=/etc/blkasm/nope.conf blkasm.shell" -w 'starting a rescue shell' -s rescue.in
+	expect_console 'cannot read the plan /etc/blkasm/nope.conf: No such file or directory'
+	expect_rescued
+	if grep -Eq 'mounted on|bound to' console.log; then
+		atf_fail "devices were touched despite the missing plan"
+	fi
+}
+
 atf_test_case break_premount
 break_premount_head()
 {
@@ -153,5 +171,6 @@ atf_init_test_cases()
 	atf_add_test_case bad_cmdline
 	atf_add_test_case missing_image
 	atf_add_test_case no_init
+	atf_add_test_case missing_plan
 	atf_add_test_case break_premount
 }
