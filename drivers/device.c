@@ -20,7 +20,7 @@ static const struct driver_opt device_opts[] = {
 	{ "device", OPT_DEVICE, true, false, "the device: /dev/NAME, UUID=, LABEL=, PARTUUID=, PARTLABEL=, MAJOR:MINOR" },
 	{ "wait", OPT_UINT, false, false, "seconds to wait for it (default 30)" },
 	DRIVER_OPT_AFTER,
-	{ NULL },
+	{ .key = NULL },
 };
 
 static int device_validate(struct plan *p, struct plan_node *n, struct plan_error *err)

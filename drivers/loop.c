@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <linux/loop.h>
 #include <stdio.h>
 #include <string.h>
@@ -268,4 +269,81 @@ int loop_find_bound(const struct loop_spec *spec, struct loop_dev *dev)
 		return r == -ENOENT ? 0 : r;
 	r = sys_listdir("/sys/block", find_entry, &f);
 	return r < 0 ? r : r > 0;
+}
+
+struct parts {
+	char prefix[24];	/* "loopNp" */
+	unsigned int count;
+};
+
+static int count_part(const char *name, unsigned char type, void *ctx)
+{
+	struct parts *p = ctx;
+	size_t len = strlen(p->prefix);
+
+	(void)type;
+	if (!strncmp(name, p->prefix, len) && name[len] >= '1' && name[len] <= '9' &&
+	    strspn(name + len, "0123456789") == strlen(name + len))
+		p->count++;
+	return 0;
+}
+
+int loop_partitions_present(int nr)
+{
+	struct parts p = { .count = 0 };
+	char dir[48];
+	int r;
+
+	snprintf(p.prefix, sizeof(p.prefix), "loop%dp", nr);
+	snprintf(dir, sizeof(dir), "/sys/block/loop%d", nr);
+	r = sys_listdir(dir, count_part, &p);
+	return r < 0 ? r : (int)p.count;
+}
+
+struct rescan {
+	int fd;
+	int nr;
+	unsigned int expected;
+};
+
+/* One BLKRRPART, unless the partitions are there already. */
+static int rescan_once(void *ctx)
+{
+	struct rescan *s = ctx;
+	int have = loop_partitions_present(s->nr);
+
+	if (have >= 0 && (unsigned int)have >= s->expected)
+		return 0;
+	return sys_ioctl(s->fd, BLKRRPART, NULL);
+}
+
+int loop_wait_partitions(const struct loop_dev *dev, unsigned int expected,
+			 uint64_t deadline_ms, struct retry_result *res)
+{
+	struct rescan s = { .fd = dev->fd, .nr = dev->nr, .expected = expected };
+	struct uev_msg m;
+	int ev, r, have;
+
+	memset(res, 0, sizeof(*res));
+	/* Subscribe first: partitions added from here on are seen. */
+	ev = uev_open();
+	if (ev < 0)
+		return ev;
+	if (s.fd < 0)
+		s.fd = sys_open(dev->path, O_RDONLY, 0);
+	r = s.fd < 0 ? s.fd : retry_run(&RETRY_DEVICE_BUSY, rescan_once, &s, ev, res);
+	while (r == 0) {
+		have = loop_partitions_present(dev->nr);
+		if (have < 0 || (unsigned int)have >= expected) {
+			r = have < 0 ? have : 0;
+			break;
+		}
+		r = uev_next(ev, &m, deadline_ms);
+		if (r == -ENOBUFS)
+			r = 0;	/* lost events: just look again */
+	}
+	if (s.fd >= 0 && s.fd != dev->fd)
+		sys_close(s.fd);
+	sys_close(ev);
+	return r;
 }

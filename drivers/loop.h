@@ -53,6 +53,20 @@ void loop_release(struct loop_dev *dev);
 int loop_detach(struct loop_dev *dev, struct retry_result *res);
 
 /*
+ * After binding with part_scan: makes sure the kernel has a device for each
+ * of the `expected` partitions. The kernel's own scan at bind time fails
+ * with EBUSY while another process holds a partition open (udev probing);
+ * then the table is read again (BLKRRPART) under RETRY_DEVICE_BUSY. Waits,
+ * driven by uevents, until the partitions exist or deadline_ms (absolute).
+ * Returns 0, -ETIMEDOUT, or -errno; res describes the rescan attempts.
+ */
+int loop_wait_partitions(const struct loop_dev *dev, unsigned int expected,
+			 uint64_t deadline_ms, struct retry_result *res);
+
+/* How many partition devices (loopNpK) the kernel has for /dev/loopN. */
+int loop_partitions_present(int nr);
+
+/*
  * Finds a loop device already bound to spec->file (same inode) at the same
  * offset, from sysfs only: opening a device to ask it could end an
  * autoclear binding. Returns 1 and fills dev (fd -1), 0 if none, or -errno.

@@ -2,6 +2,7 @@
 /* Kind "loop": an image file (or part of one) as a block device. */
 #include "driver.h"
 #include "loop.h"
+#include "probe.h"
 #include "retry.h"
 #include "sys.h"
 
@@ -20,7 +21,7 @@ static const struct driver_opt loop_opts[] = {
 	{ "partscan", OPT_BOOL, false, false, "scan the device for partitions" },
 	{ "autoclear", OPT_BOOL, false, false, "detach when its last user closes it" },
 	DRIVER_OPT_AFTER,
-	{ NULL },
+	{ .key = NULL },
 };
 
 static void spec_of(const struct plan_node *n, struct loop_spec *s)
@@ -79,6 +80,34 @@ static int loop_adopt(struct run_ctx *c, struct plan_node *n)
 	return r;
 }
 
+/* Every partition the table lists has its device before dependents start. */
+static int partitions_up(struct run_ctx *c, struct plan_node *n, struct loop_dev *d)
+{
+	int want = probe_partition_count(d->path), r;
+	struct retry_result res;
+	char how[96];
+
+	if (want <= 0)
+		return 0;
+	r = loop_wait_partitions(d, (unsigned int)want, c->deadline_ms, &res);
+	if (r < 0) {
+		driver_say(n->why, sizeof(n->why),
+			   "%s: %d of %d partitions appeared%s%s: %s", d->path,
+			   loop_partitions_present(d->nr), want, res.attempts > 1 ? " " : "",
+			   res.attempts > 1 ? retry_describe(&res, how, sizeof(how)) : "",
+			   strerror(-r));
+		loop_detach(d, &res);
+		free(d);
+		n->run = NULL;
+		return r;
+	}
+	size_t len = strlen(n->summary);
+
+	driver_say(n->summary + len, sizeof(n->summary) - len, ", %d partition%s", want,
+		   want == 1 ? "" : "s");
+	return 0;
+}
+
 static int loop_up(struct run_ctx *c, struct plan_node *n)
 {
 	struct retry_result res;
@@ -107,7 +136,7 @@ static int loop_up(struct run_ctx *c, struct plan_node *n)
 	 */
 	n->run = d;
 	describe(n, d, s.file);
-	return 0;
+	return s.part_scan ? partitions_up(c, n, d) : 0;
 }
 
 static int loop_down(struct run_ctx *c, struct plan_node *n)

@@ -19,7 +19,7 @@ static const struct driver_opt mount_opts[] = {
 	{ "options", OPT_STRING, false, false, "mount options, comma-separated" },
 	{ "read-only", OPT_BOOL, false, false, "mount read-only" },
 	DRIVER_OPT_AFTER,
-	{ NULL },
+	{ .key = NULL },
 };
 
 static int mount_validate(struct plan *p, struct plan_node *n, struct plan_error *err)

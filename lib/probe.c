@@ -57,3 +57,21 @@ int probe_device(const char *path, struct probe_info *pi)
 	blkid_free_probe(pr);
 	return 0;
 }
+
+int probe_partition_count(const char *path)
+{
+	blkid_partlist list;
+	blkid_probe pr;
+	int n = 0;
+
+	pr = blkid_new_probe_from_filename(path);
+	if (!pr)
+		return -ENODEV;
+	blkid_probe_enable_superblocks(pr, 0);
+	blkid_probe_enable_partitions(pr, 1);
+	list = blkid_probe_get_partitions(pr);
+	if (list)
+		n = blkid_partlist_numof_partitions(list);
+	blkid_free_probe(pr);
+	return n < 0 ? 0 : n;
+}

@@ -20,4 +20,10 @@ struct probe_info {
  */
 int probe_device(const char *path, struct probe_info *pi);
 
+/*
+ * How many partitions the partition table on path lists (0 when it has
+ * none). Returns the count or -errno.
+ */
+int probe_partition_count(const char *path);
+
 #endif
