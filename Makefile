@@ -10,6 +10,10 @@
 #                    turn on the corpus kept in $(O)/fuzz/corpus (seeded
 #                    from tests/fuzz/corpus); fails if any of them crashed
 #   make check       both boards' images, unit tests, kyua, summary line
+#   make race [RACE_ITERATIONS=1000] [RACE_ROUNDS=100]   tests/race (loop
+#                    devices under a udev-like prober, as root) at full
+#                    counts; prints blkasm's failure rates next to the naive
+#                    util-linux ones
 #   make deps        install missing Debian packages (cheap when warm)
 #   make install DESTDIR= PREFIX=      make clean
 #
@@ -87,6 +91,10 @@ UNIT_CPROGS = $(filter $(O)/host/tests/unit/%,$(TEST_CPROGS))
 TEST_SCRIPTS = $(wildcard tests/*/*_test.sh)
 TEST_PROGS = $(TEST_SCRIPTS:tests/%.sh=$(O)/host/tests/%) \
 	$(patsubst tests/%,$(O)/host/tests/%,$(wildcard tests/*/*.subr))
+# Helper programs the tests run (tests/tools/*.c, glibc, no project code).
+TOOL_PROGS = $(O)/host/tests/race/prober
+RACE_ITERATIONS ?= 1000
+RACE_ROUNDS ?= 100
 
 # libFuzzer targets tests/fuzz/<name>_fuzz.c, built with clang and the fake
 # seam into $(O)/host/tests/fuzz next to their atf-sh smoke test; their
@@ -107,7 +115,7 @@ SCRIPT_ENV = DL='$(DL)' DEB_ARCH='$(DEB_ARCH)' CC='$(CC)' AR='$(AR)' \
 	KERNEL_META='$(KERNEL_META)' KERNEL_SUFFIX='$(KERNEL_SUFFIX)' \
 	KERNEL_FORMAT='$(KERNEL_FORMAT)' QEMU_USER='$(QEMU_USER)'
 
-.PHONY: all images run check unit fuzz deps install clean
+.PHONY: all images run check unit fuzz race deps install clean
 .SECONDARY:
 .DELETE_ON_ERROR:
 all: $(B)/blkasm
@@ -180,7 +188,7 @@ run: images | deps
 	BOOT_MARKER='$(if $(INTERACTIVE),,BLKASM-ROOT-OK)' rootfs/boot.sh $(B)
 
 # Unit tests, atf-sh scripts and fuzz targets, laid out as kyua's --build-root.
-unit: $(TEST_CPROGS) $(TEST_PROGS) $(FUZZ_PROGS)
+unit: $(TEST_CPROGS) $(TEST_PROGS) $(FUZZ_PROGS) $(TOOL_PROGS)
 
 $(O)/host/obj/%.o: %.c | deps
 	$(E) HOSTCC $@
@@ -208,6 +216,11 @@ $(O)/host/tests/%.subr: tests/%.subr
 	$(Q)mkdir -p $(@D)
 	$(Q)cp $< $@
 
+$(O)/host/tests/race/prober: tests/tools/prober.c
+	$(E) HOSTCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(WARN) -std=gnu11 $(HOST_CFLAGS) -o $@ $< -pthread
+
 $(O)/fuzz/obj/%.o: %.c | deps
 	$(E) FUZZCC $@
 	$(Q)mkdir -p $(@D)
@@ -234,6 +247,16 @@ check: | deps
 	$(Q)kyua report --results-file=$(KYUA_DB) --verbose > $(KYUA_REPORT) || :
 	$(Q)echo "kyua report: $(KYUA_REPORT)"
 	$(Q)tests/summary.sh $(KYUA_REPORT)
+
+race: $(B)/blkasm $(TOOL_PROGS) $(filter $(O)/host/tests/race/%,$(TEST_PROGS))
+	$(Q)rm -rf $(O)/race && mkdir -p $(O)/race
+	$(Q)BLKASM_BUILD='$(abspath $(O))' BLKASM_RACE_ITERATIONS='$(RACE_ITERATIONS)' \
+	BLKASM_RACE_ROUNDS='$(RACE_ROUNDS)' kyua test --kyuafile tests/race/Kyuafile \
+		--build-root $(O)/host/tests/race --results-file=$(O)/race/results.db || :
+	$(Q)kyua report --results-file=$(O)/race/results.db --verbose \
+		--results-filter=passed,skipped,xfail,broken,failed > $(O)/race/report.txt || :
+	$(Q)grep -E '^(race|note):' $(O)/race/report.txt || :
+	$(Q)tests/summary.sh $(O)/race/report.txt
 
 MANDIR ?= $(PREFIX)/share/man
 install: $(B)/blkasm
