@@ -256,6 +256,8 @@ static int find_entry(const char *name, unsigned char type, void *ctx)
 	f->dev->backing_ino = f->want.st_ino;
 	snprintf(attr, sizeof(attr), "/sys/block/loop%d/ro", nr);
 	f->dev->read_only = file_read(attr, ro, sizeof(ro)) > 0 && ro[0] == '1';
+	snprintf(attr, sizeof(attr), "/sys/block/loop%d/loop/autoclear", nr);
+	f->dev->autoclear = file_read(attr, ro, sizeof(ro)) > 0 && ro[0] == '1';
 	return 1;
 }
 

@@ -24,6 +24,7 @@ struct loop_dev {
 	char path[32];		/* /dev/loopN */
 	int fd;			/* held open until loop_release() */
 	bool read_only;		/* as bound: a read-only file forces it */
+	bool autoclear;		/* as bound (loop_find_bound reads it) */
 	dev_t backing_dev;	/* identity of the backing file, to never */
 	ino_t backing_ino;	/* clear a device someone else rebound */
 };

@@ -4,6 +4,7 @@
 #include "loop.h"
 #include "probe.h"
 #include "retry.h"
+#include "uevent.h"
 #include "sys.h"
 
 #include <errno.h>
@@ -66,6 +67,37 @@ static void describe(struct plan_node *n, const struct loop_dev *d, const char *
 		 d->read_only ? " (read-only)" : "");
 }
 
+static int still_bound(void *ctx)
+{
+	const struct loop_spec *s = ctx;
+	struct loop_dev d;
+	int r = loop_find_bound(s, &d);
+
+	return r == 1 ? -EBUSY : r;
+}
+
+/*
+ * A binding with autoclear that the node did not ask for is one whose
+ * detach is pending (LOOP_CLR_FD defers to the last close while a prober
+ * holds it): it is about to vanish, so wait for that rather than adopt it.
+ */
+static int wait_detached(struct plan_node *n, const struct loop_spec *s,
+			 const struct loop_dev *d)
+{
+	struct retry_result res;
+	char how[96];
+	int ev = uev_open(), r;
+
+	r = retry_run(&RETRY_DEVICE_BUSY, still_bound, (void *)s, ev, &res);
+	if (ev >= 0)
+		sys_close(ev);
+	if (r < 0)
+		driver_say(n->why, sizeof(n->why),
+			   "%s is still bound to %s with a detach pending %s", d->path,
+			   s->file, retry_describe(&res, how, sizeof(how)));
+	return r;
+}
+
 static int loop_adopt(struct run_ctx *c, struct plan_node *n)
 {
 	struct loop_spec s;
@@ -75,6 +107,8 @@ static int loop_adopt(struct run_ctx *c, struct plan_node *n)
 	(void)c;
 	spec_of(n, &s);
 	r = loop_find_bound(&s, &d);
+	if (r == 1 && d.autoclear && !s.autoclear)
+		return wait_detached(n, &s, &d);
 	if (r == 1)
 		describe(n, &d, s.file);
 	return r;

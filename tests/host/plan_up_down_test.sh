@@ -165,8 +165,44 @@ ambiguous_tag_cleanup()
 	cleanup_mounts
 }
 
+atf_test_case pending_detach_not_adopted cleanup
+pending_detach_not_adopted_head()
+{
+	atf_set descr "a binding whose detach is pending (held open) is waited out, not adopted"
+	atf_set require.user root
+	atf_set timeout 60
+}
+pending_detach_not_adopted_body()
+{
+	export BLKASM_RUN_DIR="$(pwd)/run"
+	W=$(pwd)
+	truncate -s 8M p.img
+	printf 'loop p { file %s/p.img }\n' "$W" > plan.conf
+	old=$(losetup -f --show "$W/p.img")
+	# Someone holds it for 0.4 s; meanwhile it is detached: the kernel only
+	# marks it autoclear and clears it at the last close.
+	sh -c 'exec 3<"$1"; sleep 0.4' holder "$old" &
+	holder=$!
+	sleep 0.1
+	losetup -d "$old"
+	atf_check -o inline:"1\n" cat "/sys/block/${old#/dev/}/loop/autoclear"
+	atf_check -s exit:0 -e save:up.err "$(bin)" -c plan.conf -t 10 up
+	cat up.err
+	wait "$holder"
+	atf_check -s exit:1 grep -q 'already up' up.err
+	atf_check -o match:'p: /dev/loop[0-9]+ bound to' cat up.err
+	new=$(sed -n 's|.*p: \(/dev/loop[0-9]*\) bound.*|\1|p' up.err)
+	atf_check -o inline:"$W/p.img\n" cat "/sys/block/${new#/dev/}/loop/backing_file"
+	atf_check -s exit:0 -e ignore "$(bin)" -c plan.conf down
+}
+pending_detach_not_adopted_cleanup()
+{
+	cleanup_mounts
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case pending_detach_not_adopted
 	atf_add_test_case ambiguous_tag
 	atf_add_test_case four_levels
 	atf_add_test_case down_leaves_foreign_devices
