@@ -107,7 +107,7 @@ FUZZ_PROGS = $(FUZZ_SRCS:tests/%.c=$(O)/host/tests/%)
 FUZZ_OBJS = $(patsubst %.c,$(O)/fuzz/obj/%.o,$(HOST_SRCS) $(FAKE_SRCS))
 
 IMAGES = $(B)/blkasm $(B)/kernel.stamp $(B)/initramfs.cpio.gz $(B)/disk.img \
-	$(B)/board.env
+	$(B)/board.env $(B)/test-disk.img
 
 # Environment of the scripts in rootfs/.
 SCRIPT_ENV = DL='$(DL)' DEB_ARCH='$(DEB_ARCH)' CC='$(CC)' AR='$(AR)' \
@@ -174,6 +174,25 @@ $(B)/root.img: $(B)/busybox.stamp rootfs/root-image.sh rootfs/init.sh
 $(B)/disk.img: $(B)/root.img rootfs/disk-image.sh
 	$(E) MKFS $@
 	$(Q)rootfs/disk-image.sh $@ $(B)/root.img
+
+# The board test root: blkasm, a static prober and tests/board/guest in the
+# guest, on a disk that also holds a partitioned image.
+$(B)/prober: tests/tools/prober.c | $(KH)/.stamp
+	$(E) CC $@
+	$(Q)$(CC) -isystem $(KH) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
+
+$(B)/parts.img: rootfs/parts-image.sh | deps
+	$(E) SFDISK $@
+	$(Q)rootfs/parts-image.sh $@
+
+$(B)/test-root.img: $(B)/blkasm $(B)/prober $(B)/busybox.stamp rootfs/test-image.sh \
+		rootfs/test-init.sh $(wildcard tests/board/guest/*.sh)
+	$(E) MKFS $@
+	$(Q)rootfs/test-image.sh $@ $(B)/busybox $(B)/blkasm $(B)/prober tests/board/guest
+
+$(B)/test-disk.img: $(B)/test-root.img $(B)/parts.img rootfs/disk-image.sh
+	$(E) MKFS $@
+	$(Q)DISK_SIZE=160M rootfs/disk-image.sh $@ $(B)/test-root.img $(B)/parts.img
 
 # Board settings for rootfs/boot.sh, which does not read make syntax.
 $(B)/board.env: board/$(BOARD)/board.mk Makefile

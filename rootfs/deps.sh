@@ -10,7 +10,7 @@ PKGS="make gcc libc6-dev linux-libc-dev musl-tools musl-dev
 kyua atf-sh libatf-dev libblkid-dev libmount-dev
 qemu-system-x86 qemu-system-arm qemu-user-static
 busybox-static e2fsprogs cpio gzip xz-utils zstd file dpkg-dev kmod
-coreutils util-linux apt
+coreutils util-linux fdisk apt
 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu musl-dev:arm64
 linux-libc-dev-arm64-cross
 clang libclang-rt-14-dev"

@@ -161,8 +161,22 @@ break_premount_body()
 	expect_root_on_loop
 }
 
+atf_test_case partscan_race
+partscan_race_head()
+{
+	atf_set descr "loop partition scans while a udev-like prober opens every device: blkasm never misses one"
+	atf_set timeout 600
+}
+partscan_race_body()
+{
+	# Rounds and prober hold time; make race-board runs the full 200.
+	guest_test $B 540 partscan "${BLKASM_PARTSCAN_ROUNDS:-50},${BLKASM_PROBER_HOLD_MS:-20}"
+	expect_console '^PARTSCAN .* blkasm_failures=0 blkasm_left_bound=0 '
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case partscan_race
 	atf_add_test_case root_on_loop
 	atf_add_test_case root_by_label_ro
 	atf_add_test_case root_by_uuid
