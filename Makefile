@@ -14,6 +14,8 @@
 #                    devices under a udev-like prober, as root) at full
 #                    counts; prints blkasm's failure rates next to the naive
 #                    util-linux ones
+#   make race-board [PARTSCAN_ROUNDS=200]   the loop partition-scan race in
+#                    the x86_64 guest, under the prober, at the full count
 #   make deps        install missing Debian packages (cheap when warm)
 #   make install DESTDIR= PREFIX=      make clean
 #
@@ -115,7 +117,7 @@ SCRIPT_ENV = DL='$(DL)' DEB_ARCH='$(DEB_ARCH)' CC='$(CC)' AR='$(AR)' \
 	KERNEL_META='$(KERNEL_META)' KERNEL_SUFFIX='$(KERNEL_SUFFIX)' \
 	KERNEL_FORMAT='$(KERNEL_FORMAT)' QEMU_USER='$(QEMU_USER)'
 
-.PHONY: all images run check unit fuzz race deps install clean
+.PHONY: all images run check unit fuzz race race-board deps install clean
 .SECONDARY:
 .DELETE_ON_ERROR:
 all: $(B)/blkasm
@@ -276,6 +278,20 @@ race: $(B)/blkasm $(TOOL_PROGS) $(filter $(O)/host/tests/race/%,$(TEST_PROGS))
 		--results-filter=passed,skipped,xfail,broken,failed > $(O)/race/report.txt || :
 	$(Q)grep -E '^(race|note):' $(O)/race/report.txt || :
 	$(Q)tests/summary.sh $(O)/race/report.txt
+
+# The board side of the loop races (partition scans under a prober), at the
+# full count; x86_64 board.
+PARTSCAN_ROUNDS ?= 200
+race-board: images unit
+	$(Q)rm -rf $(O)/race-board && mkdir -p $(O)/race-board
+	$(Q)BLKASM_BUILD='$(abspath $(O))' BLKASM_TOP='$(CURDIR)' \
+	BLKASM_PARTSCAN_ROUNDS='$(PARTSCAN_ROUNDS)' kyua test --kyuafile tests/board/Kyuafile \
+		--build-root $(O)/host/tests/board --results-file=$(O)/race-board/results.db \
+		x86_64_test:partscan_race || :
+	$(Q)kyua report --results-file=$(O)/race-board/results.db --verbose \
+		--results-filter=passed,skipped,xfail,broken,failed > $(O)/race-board/report.txt || :
+	$(Q)grep -E '^PARTSCAN' $(O)/race-board/report.txt || :
+	$(Q)tests/summary.sh $(O)/race-board/report.txt
 
 MANDIR ?= $(PREFIX)/share/man
 install: $(B)/blkasm
