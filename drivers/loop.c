@@ -202,8 +202,13 @@ int loop_detach(struct loop_dev *dev, struct retry_result *res)
 	loop_release(dev);
 	fd = -1;
 	/* While another opener holds it, the kernel defers the clear. */
-	if (r == 0 || r == -EBUSY)
-		r = retry_run(&RETRY_DEVICE_BUSY, unbound, dev, ev, res);
+	if (r == 0 || r == -EBUSY) {
+		char name[16];
+		struct retry_wake w = { .fd = ev, .relevant = uev_is_about, .ctx = name };
+
+		snprintf(name, sizeof(name), "loop%d", dev->nr);
+		r = retry_run_wake(&RETRY_DEVICE_BUSY, unbound, dev, ev >= 0 ? &w : NULL, res);
+	}
 	if (ev >= 0)
 		sys_close(ev);
 out:
@@ -333,7 +338,11 @@ int loop_wait_partitions(const struct loop_dev *dev, unsigned int expected,
 		return ev;
 	if (s.fd < 0)
 		s.fd = sys_open(dev->path, O_RDONLY, 0);
-	r = s.fd < 0 ? s.fd : retry_run(&RETRY_DEVICE_BUSY, rescan_once, &s, ev, res);
+	char name[16];
+	struct retry_wake w = { .fd = ev, .relevant = uev_is_about, .ctx = name };
+
+	snprintf(name, sizeof(name), "loop%d", dev->nr);
+	r = s.fd < 0 ? s.fd : retry_run_wake(&RETRY_DEVICE_BUSY, rescan_once, &s, &w, res);
 	while (r == 0) {
 		have = loop_partitions_present(dev->nr);
 		if (have < 0 || (unsigned int)have >= expected) {

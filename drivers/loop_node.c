@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Kind "loop": an image file (or part of one) as a block device. */
 #include "driver.h"
+#include "holders.h"
 #include "loop.h"
 #include "probe.h"
 #include "retry.h"
@@ -85,10 +86,12 @@ static int wait_detached(struct plan_node *n, const struct loop_spec *s,
 			 const struct loop_dev *d)
 {
 	struct retry_result res;
-	char how[96];
+	char how[96], name[16];
 	int ev = uev_open(), r;
+	struct retry_wake w = { .fd = ev, .relevant = uev_is_about, .ctx = name };
 
-	r = retry_run(&RETRY_DEVICE_BUSY, still_bound, (void *)s, ev, &res);
+	snprintf(name, sizeof(name), "loop%d", d->nr);
+	r = retry_run_wake(&RETRY_DEVICE_BUSY, still_bound, (void *)s, ev >= 0 ? &w : NULL, &res);
 	if (ev >= 0)
 		sys_close(ev);
 	if (r < 0)
@@ -194,9 +197,15 @@ static int loop_down(struct run_ctx *c, struct plan_node *n)
 	if (r == -ESTALE)
 		driver_say(n->why, sizeof(n->why), "%s is bound to another file now: left alone",
 			 d->path);
-	else if (r < 0)
-		driver_say(n->why, sizeof(n->why), "cannot detach %s %s: %s", d->path,
-			 retry_describe(&res, how, sizeof(how)), strerror(-r));
+	else if (r < 0) {
+		char who[200];
+
+		/* The kernel defers the clear while someone holds it: say who. */
+		if (holders_describe(d->path, who, sizeof(who)) <= 0)
+			snprintf(who, sizeof(who), "no holder found");
+		driver_say(n->why, sizeof(n->why), "cannot detach %s %s: %s (held by %s)",
+			   d->path, retry_describe(&res, how, sizeof(how)), strerror(-r), who);
+	}
 	if (d == n->run) {
 		free(d);
 		n->run = NULL;

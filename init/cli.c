@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* The commands for a running system: plan, up, down, status. */
 #include "cli.h"
-#include "file.h"
 #include "driver.h"
 #include "exec.h"
 #include "graph.h"
+#include "holders.h"
 #include "log.h"
 #include "plan.h"
+#include "retry.h"
 #include "state.h"
 #include "sys.h"
 
@@ -14,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 
 /* Loads and validates the plan; a bad plan is reported as FILE:LINE:COL. */
 static int load(const struct cli *c, struct plan *p)
@@ -123,6 +123,8 @@ static int run(const struct cli *c, int argc, char **argv, bool down)
 
 	if (prepare(c, argc, argv, down, &p, &want, &recorded))
 		return 1;
+	/* -t bounds every retry too, not only the waits. */
+	retry_set_boot_deadline(o.deadline_ms);
 	r = down ? exec_down(&p, want, &o) : exec_up(&p, want, &o);
 	w = state_save(&p, recorded);
 	if (w < 0)
@@ -145,47 +147,17 @@ int cli_down(const struct cli *c, int argc, char **argv)
 
 struct holders {
 	char buf[256];
-	size_t len;
+	int len;
 };
 
-static void add_holder(struct holders *h, const char *what)
-{
-	if (h->len < sizeof(h->buf) - 1)
-		h->len += (size_t)snprintf(h->buf + h->len, sizeof(h->buf) - h->len, "%s%s",
-					   h->len ? " " : "", what);
-}
-
-static int holder_entry(const char *name, unsigned char type, void *ctx)
-{
-	(void)type;
-	add_holder(ctx, name);
-	return 0;
-}
-
-/* Who uses a block device: stacked devices (holders/) and mount points. */
+/* Who uses a node's device: stacked devices, mount points, processes. */
 static void find_holders(const char *device, struct holders *h)
 {
-	char path[300], *text = NULL, *save = NULL;
-	const char *base = strrchr(device, '/');
-	struct stat st;
-
-	h->len = 0;
-	h->buf[0] = '\0';
-	if (!base || sys_stat(device, &st) < 0)
-		return;
-	snprintf(path, sizeof(path), "/sys/class/block/%s/holders", base + 1);
-	sys_listdir(path, holder_entry, h);
-	if (file_slurp("/proc/self/mountinfo", 8u << 20, &text, NULL) < 0)
-		return;
-	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		unsigned int maj, min;
-		char point[1024];
-
-		if (sscanf(l, "%*u %*u %u:%u %*s %1023s", &maj, &min, point) == 3 &&
-		    makedev(maj, min) == st.st_rdev)
-			add_holder(h, point);
+	h->len = holders_describe(device, h->buf, sizeof(h->buf));
+	if (h->len < 0) {
+		h->len = 0;
+		h->buf[0] = '\0';
 	}
-	free(text);
 }
 
 /* A JSON string: quotes, backslashes and control characters escaped. */

@@ -46,26 +46,41 @@ static uint32_t jitter(uint32_t d)
 	return d - half + (half ? sys_random() % (half + 1) : 0);
 }
 
-/* Empties a readable wake fd so the next poll waits for a new event. */
-static void drain(int fd)
+/*
+ * Empties a readable wake fd so the next poll waits for a new event.
+ * Returns whether any of what it read concerns the operation.
+ */
+static bool drain(const struct retry_wake *w)
 {
-	char buf[4096];
+	char buf[8192];
+	bool relevant = !w->relevant;
+	ssize_t n;
 
-	while (sys_read(fd, buf, sizeof(buf)) > 0)
-		;
+	while ((n = sys_read(w->fd, buf, sizeof(buf))) > 0)
+		if (!relevant && w->relevant(buf, (size_t)n, w->ctx))
+			relevant = true;
+	return relevant;
 }
 
-/* Sleeps up to ms, less when wake_fd has an event. */
-static void wait_ms(uint64_t ms, int wake_fd)
+/*
+ * Sleeps up to ms, less when the wake fd has an event that concerns the
+ * operation; other events (another device's uevents) do not cut it short,
+ * so a busy system cannot burn the attempt cap.
+ */
+static void wait_ms(uint64_t ms, const struct retry_wake *w)
 {
-	struct pollfd pfd = { .fd = wake_fd, .events = POLLIN };
+	uint64_t end = sys_now_ms() + ms, now;
+	struct pollfd pfd = { .fd = w ? w->fd : -1, .events = POLLIN };
 
-	if (wake_fd < 0) {
+	if (!w || w->fd < 0) {
 		sys_sleep_ns(ms * 1000000u);
 		return;
 	}
-	if (sys_poll(&pfd, 1, (int)ms) > 0)
-		drain(wake_fd);
+	do {
+		now = sys_now_ms();
+		if (sys_poll(&pfd, 1, end > now ? (int)(end - now) : 0) <= 0 || drain(w))
+			return;
+	} while (sys_now_ms() < end);
 }
 
 static bool transient(int r)
@@ -75,6 +90,14 @@ static bool transient(int r)
 
 int retry_run(const struct retry_policy *p, retry_op op, void *ctx,
 	      int wake_fd, struct retry_result *res)
+{
+	struct retry_wake w = { .fd = wake_fd };
+
+	return retry_run_wake(p, op, ctx, wake_fd >= 0 ? &w : NULL, res);
+}
+
+int retry_run_wake(const struct retry_policy *p, retry_op op, void *ctx,
+		   const struct retry_wake *wake, struct retry_result *res)
 {
 	uint64_t start = sys_now_ms(), deadline = start + p->deadline_ms, now;
 	unsigned int n = 0;
@@ -100,7 +123,7 @@ int retry_run(const struct retry_policy *p, retry_op op, void *ctx,
 		}
 		uint64_t d = jitter(retry_base_delay(p, n));
 
-		wait_ms(d < deadline - now ? d : deadline - now, wake_fd);
+		wait_ms(d < deadline - now ? d : deadline - now, wake);
 	}
 	res->attempts = n;
 	res->elapsed_ms = now - start;

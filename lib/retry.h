@@ -3,6 +3,7 @@
 #define BLKASM_RETRY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -56,6 +57,20 @@ uint32_t retry_base_delay(const struct retry_policy *p, unsigned int n);
  */
 int retry_run(const struct retry_policy *p, retry_op op, void *ctx,
 	      int wake_fd, struct retry_result *res);
+
+/*
+ * A wake fd whose events end a wait early only when relevant() says one
+ * concerns the operation (relevant NULL: any event does). It gets each
+ * datagram or read as it came.
+ */
+struct retry_wake {
+	int fd;
+	bool (*relevant)(const char *buf, size_t len, void *ctx);
+	void *ctx;
+};
+
+int retry_run_wake(const struct retry_policy *p, retry_op op, void *ctx,
+		   const struct retry_wake *wake, struct retry_result *res);
 
 /* "after 5 attempts in 1.2 s" style text for diagnoses. */
 const char *retry_describe(const struct retry_result *res, char *buf, unsigned int size);

@@ -87,6 +87,28 @@ int uev_parse(const char *buf, size_t len, struct uev_msg *m)
 	return 0;
 }
 
+bool uev_is_about(const char *buf, size_t len, void *name)
+{
+	const char *end = memchr(buf, '\0', len), *base, *want = name;
+	size_t n = strlen(want);
+
+	if (!end)
+		end = buf + len;
+	for (base = end; base > buf && base[-1] != '/'; base--)
+		;
+	if ((size_t)(end - base) < n || memcmp(base, want, n))
+		return false;
+	if (base + n == end)
+		return true;
+	/* A partition: NAME followed by "p" and digits. */
+	if (base[n] != 'p' || base + n + 1 == end)
+		return false;
+	for (const char *p = base + n + 1; p < end; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return true;
+}
+
 int uev_open(void)
 {
 	return sys_uevent_socket();

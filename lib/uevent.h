@@ -28,6 +28,13 @@ struct uev_msg {
  */
 int uev_parse(const char *buf, size_t len, struct uev_msg *m);
 
+/*
+ * Whether a raw datagram is about the block device `name` (a char *) or
+ * one of its partitions (loop0 and loop0p1), from its "ACTION@DEVPATH"
+ * header. Shaped to be a retry_wake relevance test.
+ */
+bool uev_is_about(const char *buf, size_t len, void *name);
+
 /* Returns: the socket fd, or -errno. */
 int uev_open(void);
 

@@ -200,8 +200,40 @@ pending_detach_not_adopted_cleanup()
 	cleanup_mounts
 }
 
+atf_test_case detach_names_holder cleanup
+detach_names_holder_head()
+{
+	atf_set descr "a detach still held at the deadline gives up and names who holds it"
+	atf_set require.user root
+	atf_set timeout 60
+}
+detach_names_holder_body()
+{
+	export BLKASM_RUN_DIR="$(pwd)/run"
+	W=$(pwd)
+	truncate -s 8M h.img
+	printf 'loop h { file %s/h.img }\n' "$W" > plan.conf
+	atf_check -s exit:0 -e save:up.err "$(bin)" -c plan.conf up
+	dev=$(sed -n 's|.*h: \(/dev/loop[0-9]*\) bound.*|\1|p' up.err)
+	sh -c 'exec 3<"$1"; exec sleep 4' holder "$dev" &
+	holder=$!
+	sleep 0.2
+	atf_check -s exit:1 \
+		-e match:"h: cannot detach $dev after [0-9]+ attempts in [0-9.]+ s, the (deadline|attempt cap): (Device or resource|Resource) busy \(held by pid $holder sleep\)" \
+		"$(bin)" -c plan.conf -t 2 down
+	wait "$holder"
+	# The kernel finished the deferred clear at the holder's last close.
+	atf_check -s exit:0 -e ignore "$(bin)" -c plan.conf down
+	atf_check -o empty sh -c "grep -l '$W/h.img' /sys/block/loop*/loop/backing_file 2>/dev/null || true"
+}
+detach_names_holder_cleanup()
+{
+	cleanup_mounts
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case detach_names_holder
 	atf_add_test_case pending_detach_not_adopted
 	atf_add_test_case ambiguous_tag
 	atf_add_test_case four_levels

@@ -271,6 +271,49 @@ ATF_TC_BODY(wake_fd_ends_wait_early, tc)
 	ATF_CHECK_EQ(s.at_ms[1], FAKE_T0_MS + 30);
 }
 
+/* Says an event is relevant from the second one on. */
+static bool second_is_relevant(const char *buf, size_t len, void *ctx)
+{
+	unsigned int *seen = ctx;
+
+	(void)buf;
+	(void)len;
+	return ++*seen >= 2;
+}
+
+ATF_TC_WITHOUT_HEAD(irrelevant_events_do_not_end_wait);
+ATF_TC_BODY(irrelevant_events_do_not_end_wait, tc)
+{
+	const struct retry_policy p = {
+		.max_attempts = 100, .first_ms = 100, .max_ms = 100, .deadline_ms = 10000,
+	};
+	struct retry_result res;
+	struct script s;
+	unsigned int seen = 0;
+	struct retry_wake w = { .relevant = second_is_relevant, .ctx = &seen };
+
+	setup(50);
+	w.fd = fake_event_fd();
+	fake_wake_at(w.fd, FAKE_T0_MS + 10);	/* another device's event */
+	busy_then(&s, 1, 0);
+	ATF_CHECK_EQ(retry_run_wake(&p, scripted, &s, &w, &res), 0);
+	/* The first event is read and ignored: the wait goes on to its end. */
+	ATF_CHECK_EQ(seen, 1);
+	check_result(&res, RETRY_DONE, 2, 100, 0);
+	ATF_CHECK_EQ(s.at_ms[1], FAKE_T0_MS + 100);
+
+	setup(50);
+	seen = 0;
+	w.fd = fake_event_fd();
+	fake_wake_at(w.fd, FAKE_T0_MS + 10);
+	fake_wake_at(w.fd, FAKE_T0_MS + 20);
+	busy_then(&s, 1, 0);
+	/* Two events: the second concerns us and ends the wait there. */
+	ATF_CHECK_EQ(retry_run_wake(&p, scripted, &s, &w, &res), 0);
+	ATF_CHECK_EQ(seen, 2);
+	ATF_CHECK_EQ(s.at_ms[1], FAKE_T0_MS + 20);
+}
+
 ATF_TC_WITHOUT_HEAD(wake_fd_without_event_waits_full);
 ATF_TC_BODY(wake_fd_without_event_waits_full, tc)
 {
@@ -348,6 +391,7 @@ ATF_TC_BODY(describe_after_run, tc)
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, busy_policy_success_first_time);
+	ATF_TP_ADD_TC(tp, irrelevant_events_do_not_end_wait);
 	ATF_TP_ADD_TC(tp, busy_policy_success_after_one);
 	ATF_TP_ADD_TC(tp, busy_policy_success_after_five);
 	ATF_TP_ADD_TC(tp, busy_policy_zero_random_is_lower_half);

@@ -296,8 +296,29 @@ ATF_TC_BODY(open_failure, tc)
 	ATF_CHECK_EQ(uev_open(), -EPROTONOSUPPORT);
 }
 
+ATF_TC_WITHOUT_HEAD(is_about_device_and_partitions);
+ATF_TC_BODY(is_about_device_and_partitions, tc)
+{
+	static const char loop1[] = "change@/devices/virtual/block/loop1\0ACTION=change";
+	static const char part[] = "add@/devices/virtual/block/loop1/loop1p2\0ACTION=add";
+	static const char loop10[] = "change@/devices/virtual/block/loop10\0ACTION=change";
+	static const char loop10p1[] = "add@/devices/virtual/block/loop10/loop10p1";
+	static const char odd[] = "add@/devices/virtual/block/loop1/loop1px";
+	char name[] = "loop1";
+
+	ATF_CHECK(uev_is_about(loop1, sizeof(loop1) - 1, name));
+	ATF_CHECK(uev_is_about(part, sizeof(part) - 1, name));
+	ATF_CHECK(!uev_is_about(loop10, sizeof(loop10) - 1, name));
+	ATF_CHECK(!uev_is_about(loop10p1, sizeof(loop10p1) - 1, name));
+	ATF_CHECK(!uev_is_about(odd, sizeof(odd) - 1, name));
+	ATF_CHECK(!uev_is_about("loop1", 0, name));
+	ATF_CHECK(uev_is_about("add@/x/loop1", 12, name));
+	ATF_CHECK(!uev_is_about("add@/x/loop1p", 13, name));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, is_about_device_and_partitions);
 	ATF_TP_ADD_TC(tp, parse_disk);
 	ATF_TP_ADD_TC(tp, parse_partition_and_change);
 	ATF_TP_ADD_TC(tp, parse_without_devt);
