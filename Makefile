@@ -14,8 +14,14 @@
 #                    devices under a udev-like prober, as root) at full
 #                    counts; prints blkasm's failure rates next to the naive
 #                    util-linux ones
-#   make race-board [PARTSCAN_ROUNDS=200]   the loop partition-scan race in
-#                    the x86_64 guest, under the prober, at the full count
+#   make race-board [PARTSCAN_ROUNDS=200]   the loop races in the x86_64
+#                    guest (partition scans; attach/mount/umount/detach),
+#                    under the prober, at the full count
+#   make bench       benchmarks (tests/bench/run.sh, as root): loop attach+
+#                    detach per device against util-linux and busybox
+#                    losetup, and detach under a holder of T ms; reports in
+#                    $(O)/bench/*.md (BENCH_N, BENCH_RUNS, BENCH_HOLD_MS,
+#                    BENCH_HOLD_RUNS, BENCH_POLL_MS: see loop_bench.sh)
 #   make deps        install missing Debian packages (cheap when warm)
 #   make install DESTDIR= PREFIX=      make clean
 #
@@ -117,7 +123,7 @@ SCRIPT_ENV = DL='$(DL)' DEB_ARCH='$(DEB_ARCH)' CC='$(CC)' AR='$(AR)' \
 	KERNEL_META='$(KERNEL_META)' KERNEL_SUFFIX='$(KERNEL_SUFFIX)' \
 	KERNEL_FORMAT='$(KERNEL_FORMAT)' QEMU_USER='$(QEMU_USER)'
 
-.PHONY: all images run check unit fuzz race race-board deps install clean
+.PHONY: all images run check unit fuzz race race-board bench deps install clean
 .SECONDARY:
 .DELETE_ON_ERROR:
 all: $(B)/blkasm
@@ -192,9 +198,13 @@ $(B)/test-root.img: $(B)/blkasm $(B)/prober $(B)/busybox.stamp rootfs/test-image
 	$(E) MKFS $@
 	$(Q)rootfs/test-image.sh $@ $(B)/busybox $(B)/blkasm $(B)/prober tests/board/guest
 
-$(B)/test-disk.img: $(B)/test-root.img $(B)/parts.img rootfs/disk-image.sh
+$(B)/fs.img: rootfs/fs-image.sh
 	$(E) MKFS $@
-	$(Q)DISK_SIZE=160M rootfs/disk-image.sh $@ $(B)/test-root.img $(B)/parts.img
+	$(Q)rootfs/fs-image.sh $@
+
+$(B)/test-disk.img: $(B)/test-root.img $(B)/parts.img $(B)/fs.img rootfs/disk-image.sh
+	$(E) MKFS $@
+	$(Q)DISK_SIZE=160M rootfs/disk-image.sh $@ $(B)/test-root.img $(B)/parts.img $(B)/fs.img
 
 # Board settings for rootfs/boot.sh, which does not read make syntax.
 $(B)/board.env: board/$(BOARD)/board.mk Makefile
@@ -285,13 +295,22 @@ PARTSCAN_ROUNDS ?= 200
 race-board: images unit
 	$(Q)rm -rf $(O)/race-board && mkdir -p $(O)/race-board
 	$(Q)BLKASM_BUILD='$(abspath $(O))' BLKASM_TOP='$(CURDIR)' \
-	BLKASM_PARTSCAN_ROUNDS='$(PARTSCAN_ROUNDS)' kyua test --kyuafile tests/board/Kyuafile \
+	BLKASM_PARTSCAN_ROUNDS='$(PARTSCAN_ROUNDS)' BLKASM_LOOPMOUNT_ROUNDS='$(PARTSCAN_ROUNDS)' kyua test --kyuafile tests/board/Kyuafile \
 		--build-root $(O)/host/tests/board --results-file=$(O)/race-board/results.db \
-		x86_64_test:partscan_race || :
+		x86_64_test:partscan_race x86_64_test:loop_mount_race || :
 	$(Q)kyua report --results-file=$(O)/race-board/results.db --verbose \
 		--results-filter=passed,skipped,xfail,broken,failed > $(O)/race-board/report.txt || :
-	$(Q)grep -E '^PARTSCAN' $(O)/race-board/report.txt || :
+	$(Q)grep -E '^(PARTSCAN|LOOPMOUNT) ' $(O)/race-board/report.txt || :
 	$(Q)tests/summary.sh $(O)/race-board/report.txt
+
+BENCH_PROGS = $(O)/host/tests/bench/hold $(O)/host/tests/race/prober
+bench: $(B)/blkasm $(BENCH_PROGS)
+	$(Q)tests/bench/run.sh '$(O)' '$(B)'
+
+$(O)/host/tests/bench/hold: tests/bench/hold.c
+	$(E) HOSTCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(WARN) -std=gnu11 $(HOST_CFLAGS) -o $@ $<
 
 MANDIR ?= $(PREFIX)/share/man
 install: $(B)/blkasm

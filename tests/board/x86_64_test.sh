@@ -174,8 +174,22 @@ partscan_race_body()
 	expect_console '^PARTSCAN .* blkasm_failures=0 blkasm_left_bound=0 '
 }
 
+atf_test_case loop_mount_race
+loop_mount_race_head()
+{
+	atf_set descr "attach, mount, unmount, detach under a udev-like prober: blkasm never fails or leaks"
+	atf_set timeout 600
+}
+loop_mount_race_body()
+{
+	# At a 100 ms hold the naive mount -o loop/umount leaves bindings behind.
+	guest_test $B 540 loopmount "${BLKASM_LOOPMOUNT_ROUNDS:-50},${BLKASM_PROBER_HOLD_MS:-100}"
+	expect_console '^LOOPMOUNT .* blkasm_failures=0 '
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case loop_mount_race
 	atf_add_test_case partscan_race
 	atf_add_test_case root_on_loop
 	atf_add_test_case root_by_label_ro
