@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Kind "loop": an image file (or part of one) as a block device. */
 #include "driver.h"
+#include "file.h"
 #include "holders.h"
 #include "loop.h"
 #include "probe.h"
@@ -213,10 +214,38 @@ static int loop_down(struct run_ctx *c, struct plan_node *n)
 	return r;
 }
 
+/* "ro,autoclear,partscan,dio offset=1048576 sizelimit=0" from sysfs. */
+static void flags_of(int nr, char *buf, size_t size)
+{
+	static const char *const attrs[][2] = {
+		{ "ro", "ro" }, { "loop/autoclear", "autoclear" },
+		{ "loop/partscan", "partscan" }, { "loop/dio", "dio" },
+	};
+	char path[64], v[32];
+	size_t len = 0;
+	uint64_t off = 0, lim = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]) && len < size; i++) {
+		snprintf(path, sizeof(path), "/sys/block/loop%d/%s", nr, attrs[i][0]);
+		if (file_read(path, v, sizeof(v)) > 0 && v[0] == '1')
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "," : "",
+						attrs[i][1]);
+	}
+	snprintf(path, sizeof(path), "/sys/block/loop%d/loop/offset", nr);
+	file_read_u64(path, &off);
+	snprintf(path, sizeof(path), "/sys/block/loop%d/loop/sizelimit", nr);
+	file_read_u64(path, &lim);
+	if (len < size)
+		snprintf(buf + len, size - len, "%soffset=%llu sizelimit=%llu", len ? " " : "",
+			 (unsigned long long)off, (unsigned long long)lim);
+}
+
 static int loop_status(struct run_ctx *c, struct plan_node *n, struct node_status *st)
 {
 	struct loop_spec s;
 	struct loop_dev d;
+	char flags[128];
 
 	(void)c;
 	memset(st, 0, sizeof(*st));
@@ -224,7 +253,8 @@ static int loop_status(struct run_ctx *c, struct plan_node *n, struct node_statu
 	st->present = loop_find_bound(&s, &d) == 1;
 	if (st->present) {
 		describe(n, &d, s.file);
-		driver_say(st->detail, sizeof(st->detail), "%s", n->summary);
+		flags_of(d.nr, flags, sizeof(flags));
+		driver_say(st->detail, sizeof(st->detail), "%s [%s]", n->summary, flags);
 	} else {
 		driver_say(st->detail, sizeof(st->detail), "%s not bound", s.file);
 	}

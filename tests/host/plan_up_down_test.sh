@@ -101,6 +101,8 @@ four_levels_body()
 	cat status.out
 	atf_check -o match:'^8$' sh -c 'grep -Ec "^ *[ab][0-3] +(loop|mount) +up " status.out'
 	atf_check -o match:'held by .*/mnt/a-inner' grep '^ *a2 ' status.out
+	atf_check -o match:'bound to .*/mnt/b/inner.img \(read-only\) \[ro offset=0 sizelimit=0\]' \
+		grep '^ *b2 ' status.out
 	atf_check -o match:'"name": "b3", "kind": "mount", "state": "up", "created": true' \
 		"$(bin)" -c plan.conf status --json
 
