@@ -1,0 +1,17 @@
+#!/bin/sh
+# make bench: every benchmark in turn, each writing a Markdown report in
+# O/bench and printing it. Speed goals live here, never in timed test
+# assertions.
+#
+# usage: run.sh O B   (the build folder and the board's build folder)
+# The loop benchmarks need root (loop devices); without it, sudo.
+set -eu
+O=$1
+B=$2
+
+if [ "$(id -u)" != 0 ]; then
+	exec sudo -E "$0" "$@"
+fi
+mkdir -p "$O/bench"
+"$(dirname "$0")/loop_bench.sh" "$B/blkasm" "$O/host/tests/bench/hold" \
+	"$O/host/tests/race/prober" "$O/bench/loop.md"
