@@ -266,14 +266,19 @@ static int find_entry(const char *name, unsigned char type, void *ctx)
 	return 1;
 }
 
-int loop_find_bound(const struct loop_spec *spec, struct loop_dev *dev)
+int loop_find_bound(const struct loop_spec *spec, int hint, struct loop_dev *dev)
 {
 	struct find f = { .spec = spec, .dev = dev };
+	char name[16];
 	int r;
 
 	r = sys_stat(spec->file, &f.want);
 	if (r < 0)
 		return r == -ENOENT ? 0 : r;
+	/* The recorded device first: one look instead of every loop device. */
+	snprintf(name, sizeof(name), "loop%d", hint);
+	if (hint >= 0 && find_entry(name, 0, &f))
+		return 1;
 	r = sys_listdir("/sys/block", find_entry, &f);
 	return r < 0 ? r : r > 0;
 }

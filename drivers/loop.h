@@ -70,9 +70,10 @@ int loop_partitions_present(int nr);
 /*
  * Finds a loop device already bound to spec->file (same inode) at the same
  * offset, from sysfs only: opening a device to ask it could end an
- * autoclear binding. Returns 1 and fills dev (fd -1), 0 if none, or -errno.
+ * autoclear binding. /dev/loop<hint> is looked at first (-1: no hint).
+ * Returns 1 and fills dev (fd -1), 0 if none, or -errno.
  */
-int loop_find_bound(const struct loop_spec *spec, struct loop_dev *dev);
+int loop_find_bound(const struct loop_spec *spec, int hint, struct loop_dev *dev);
 
 /* The backing file of /dev/loopN from sysfs; -ENXIO when unbound. */
 int loop_backing_file(int nr, char *buf, unsigned int size);

@@ -27,6 +27,14 @@ static const struct driver_opt loop_opts[] = {
 	{ .key = NULL },
 };
 
+/* The loop number recorded for the node (from the state or this run), or -1. */
+static int hint_of(const struct plan_node *n)
+{
+	int nr;
+
+	return sscanf(n->device, "/dev/loop%d", &nr) == 1 ? nr : -1;
+}
+
 static void spec_of(const struct plan_node *n, struct loop_spec *s)
 {
 	const char *ss = plan_str(n, "sector-size");
@@ -73,7 +81,7 @@ static int still_bound(void *ctx)
 {
 	const struct loop_spec *s = ctx;
 	struct loop_dev d;
-	int r = loop_find_bound(s, &d);
+	int r = loop_find_bound(s, -1, &d);
 
 	return r == 1 ? -EBUSY : r;
 }
@@ -110,7 +118,7 @@ static int loop_adopt(struct run_ctx *c, struct plan_node *n)
 
 	(void)c;
 	spec_of(n, &s);
-	r = loop_find_bound(&s, &d);
+	r = loop_find_bound(&s, hint_of(n), &d);
 	if (r == 1 && d.autoclear && !s.autoclear)
 		return wait_detached(n, &s, &d);
 	if (r == 1)
@@ -189,7 +197,7 @@ static int loop_down(struct run_ctx *c, struct plan_node *n)
 	spec_of(n, &s);
 	if (!d) {
 		/* Another run made it: find it by its file, never by number. */
-		r = loop_find_bound(&s, &found);
+		r = loop_find_bound(&s, hint_of(n), &found);
 		if (r <= 0)
 			return r;
 		d = &found;
@@ -250,7 +258,7 @@ static int loop_status(struct run_ctx *c, struct plan_node *n, struct node_statu
 	(void)c;
 	memset(st, 0, sizeof(*st));
 	spec_of(n, &s);
-	st->present = loop_find_bound(&s, &d) == 1;
+	st->present = loop_find_bound(&s, hint_of(n), &d) == 1;
 	if (st->present) {
 		describe(n, &d, s.file);
 		flags_of(d.nr, flags, sizeof(flags));
