@@ -212,7 +212,7 @@ static int loop_down(struct run_ctx *c, struct plan_node *n)
 		/* The kernel defers the clear while someone holds it: say who. */
 		if (holders_describe(d->path, who, sizeof(who)) <= 0)
 			snprintf(who, sizeof(who), "no holder found");
-		driver_say(n->why, sizeof(n->why), "cannot detach %s %s: %s (held by %s)",
+		driver_say(n->why, sizeof(n->why), "%s still bound %s: %s (held by %s)",
 			   d->path, retry_describe(&res, how, sizeof(how)), strerror(-r), who);
 	}
 	if (d == n->run) {

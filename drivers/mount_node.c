@@ -147,7 +147,7 @@ static int mount_down(struct run_ctx *c, struct plan_node *n)
 		return 0;
 	r = retry_run(&RETRY_DEVICE_BUSY, try_umount, (void *)target, -1, &res);
 	if (r < 0)
-		driver_say(n->why, sizeof(n->why), "cannot unmount %s %s: %s", target,
+		driver_say(n->why, sizeof(n->why), "%s still mounted %s: %s", target,
 			 retry_describe(&res, how, sizeof(how)), strerror(-r));
 	return r;
 }

@@ -221,7 +221,7 @@ detach_names_holder_body()
 	holder=$!
 	sleep 0.2
 	atf_check -s exit:1 \
-		-e match:"h: .*cannot detach $dev after [0-9]+ attempts in [0-9.]+ s, the (deadline|attempt cap): (Device or resource|Resource) busy \(held by pid $holder sleep\)" \
+		-e match:"h: cannot take it down: $dev still bound after [0-9]+ attempts in [0-9.]+ s, the (deadline|attempt cap): (Device or resource|Resource) busy \(held by pid $holder sleep\)" \
 		"$(bin)" -c plan.conf -t 2 down
 	wait "$holder"
 	# The kernel finished the deferred clear at the holder's last close.
