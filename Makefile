@@ -115,7 +115,7 @@ FUZZ_PROGS = $(FUZZ_SRCS:tests/%.c=$(O)/host/tests/%)
 FUZZ_OBJS = $(patsubst %.c,$(O)/fuzz/obj/%.o,$(HOST_SRCS) $(FAKE_SRCS))
 
 IMAGES = $(B)/blkasm $(B)/kernel.stamp $(B)/initramfs.cpio.gz $(B)/disk.img \
-	$(B)/board.env $(B)/test-disk.img
+	$(B)/board.env $(B)/test-disk.img $(B)/initramfs-plan.cpio.gz
 
 # Environment of the scripts in rootfs/.
 SCRIPT_ENV = DL='$(DL)' DEB_ARCH='$(DEB_ARCH)' CC='$(CC)' AR='$(AR)' \
@@ -174,6 +174,14 @@ $(B)/initramfs.cpio.gz: $(B)/blkasm $(B)/busybox.stamp $(B)/kernel.stamp \
 	$(E) CPIO $@
 	$(Q)rootfs/initramfs.sh $@ $(B)/blkasm $(B)/busybox $(B)/kernel \
 		board/$(BOARD)/modules
+
+# The same initramfs with a plan file, for the board test of a boot that
+# brings up the plan's nodes in the root's graph.
+$(B)/initramfs-plan.cpio.gz: $(B)/blkasm $(B)/busybox.stamp $(B)/kernel.stamp \
+		board/$(BOARD)/modules rootfs/initramfs.sh tests/board/boot-plan.conf
+	$(E) CPIO $@
+	$(Q)rootfs/initramfs.sh $@ $(B)/blkasm $(B)/busybox $(B)/kernel \
+		board/$(BOARD)/modules tests/board/boot-plan.conf
 
 $(B)/root.img: $(B)/busybox.stamp rootfs/root-image.sh rootfs/init.sh
 	$(E) MKFS $@

@@ -3,11 +3,12 @@
 # folder archived with owner 0:0, plus a hand-made cpio member for the
 # /dev/console node (mknod would need root) so PID 1 starts with a console.
 #
-# usage: initramfs.sh OUT.cpio.gz INIT BUSYBOX_DIR KERNEL_DIR MODULE_LIST
+# usage: initramfs.sh OUT.cpio.gz INIT BUSYBOX_DIR KERNEL_DIR MODULE_LIST [PLAN]
 #   INIT         the blkasm binary, becomes /init
 #   BUSYBOX_DIR  from busybox.sh (busybox + applets)
 #   KERNEL_DIR   from kernel.sh (kver, modules/lib/modules/<kver>/)
 #   MODULE_LIST  board/<name>/modules: module names in load order, '#' comments
+#   PLAN         optional: a plan file, becomes /etc/blkasm.conf
 # Contents:
 #   /init  /bin/busybox + applet links (rescue shell /bin/sh)
 #   /dev/console  /proc /sys /run /root /host /tmp  (empty dirs)
@@ -17,6 +18,7 @@
 set -eu
 abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 out=$(abs "$1") init=$(abs "$2") bb=$(abs "$3") kdir=$(abs "$4") list=$(abs "$5")
+plan=${6:+$(abs "$6")}
 stage=$out.d
 kver=$(cat "$kdir/kver")
 mdir=$kdir/modules/lib/modules/$kver
@@ -28,6 +30,7 @@ mkdir -p bin dev proc sys run root host tmp etc/blkasm "lib/modules/$kver"
 chmod 1777 tmp
 cp "$init" init
 chmod 0755 init
+[ -z "$plan" ] || cp "$plan" etc/blkasm.conf
 cp "$bb/busybox" bin/busybox
 for a in $(cat "$bb/applets"); do
 	[ "$a" = busybox ] || ln -s busybox "bin/$a"

@@ -187,8 +187,24 @@ loop_mount_race_body()
 	expect_console '^LOOPMOUNT .* blkasm_failures=0 '
 }
 
+atf_test_case plan_at_boot
+plan_at_boot_head()
+{
+	atf_set descr "a plan file in the initramfs: its nodes come up in the root's graph at boot"
+	atf_set timeout 300
+}
+plan_at_boot_body()
+{
+	guest_test $B 240 planboot "" -r "$(board_dir $B)/initramfs-plan.cpio.gz"
+	expect_console 'blkasm: data: /dev/loop[0-9]+ bound to /host/images/fs.img \(read-only\)'
+	expect_console 'blkasm: data-fs: /dev/loop[0-9]+ mounted on /root/mnt/data \(ext4, ro\)'
+	expect_console 'blkasm: ready in [0-9]+ ms \(6 nodes\)'
+	expect_console '^PLANBOOT hello: blkasm race test filesystem$'
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case plan_at_boot
 	atf_add_test_case loop_mount_race
 	atf_add_test_case partscan_race
 	atf_add_test_case root_on_loop

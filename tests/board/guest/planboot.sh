@@ -1,0 +1,15 @@
+#!/bin/sh
+# The boot brought up the plan file's nodes with the root's: the image's
+# filesystem is mounted read-only at /mnt/data in the new root, from a loop
+# device bound to /host/images/fs.img.
+line=$(grep ' /mnt/data ' /proc/mounts)
+echo "PLANBOOT mount: $line"
+echo "PLANBOOT hello: $(cat /mnt/data/hello 2>&1)"
+case $line in
+/dev/loop*" /mnt/data ext4 ro,"*) ;;
+*) exit 1 ;;
+esac
+dev=${line%% *}
+echo "PLANBOOT backing: $(cat "/sys/block/${dev#/dev/}/loop/backing_file")"
+[ "$(cat "/sys/block/${dev#/dev/}/loop/backing_file")" = /host/images/fs.img ] &&
+	[ "$(cat /mnt/data/hello)" = "blkasm race test filesystem" ]
