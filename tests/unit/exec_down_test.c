@@ -3,28 +3,7 @@
  * exec_down with the scripted driver of fake_driver.h: reverse dependency
  * order, only what blkasm created, and going on after a failure.
  */
-#include "exec.h"
-#include "fake_driver.h"
-#include "fake_sys.h"
-
-#include <atf-c.h>
-#include <errno.h>
-#include <string.h>
-
-/* Plans start on a reset seam and recorder. */
-static void build(struct plan *p, const char *desc)
-{
-	fake_reset();
-	fake_plan_build(p, desc);
-}
-
-static void check_state(struct plan *p, const char *name, enum node_state state,
-			bool created)
-{
-	ATF_CHECK_EQ_MSG(fake_node(p, name)->state, state, "%s: state %d", name,
-			 fake_node(p, name)->state);
-	ATF_CHECK_EQ_MSG(fake_node(p, name)->created, created, "%s: created", name);
-}
+#include "exec_fixture.h"
 
 static void set_created(struct plan *p, const char *names)
 {

@@ -3,28 +3,7 @@
  * exec_up with the scripted driver of fake_driver.h: the order of calls,
  * concurrency, adopt, failures, teardown and the deadline.
  */
-#include "exec.h"
-#include "fake_driver.h"
-#include "fake_sys.h"
-
-#include <atf-c.h>
-#include <errno.h>
-#include <string.h>
-
-/* Plans start on a reset seam and recorder. */
-static void build(struct plan *p, const char *desc)
-{
-	fake_reset();
-	fake_plan_build(p, desc);
-}
-
-static void check_state(struct plan *p, const char *name, enum node_state state,
-			bool created)
-{
-	ATF_CHECK_EQ_MSG(fake_node(p, name)->state, state, "%s: state %d", name,
-			 fake_node(p, name)->state);
-	ATF_CHECK_EQ_MSG(fake_node(p, name)->created, created, "%s: created", name);
-}
+#include "exec_fixture.h"
 
 /* Every node started (adopt or up) only after each of its deps ended. */
 static void check_started_after_deps(struct plan *p)
