@@ -31,11 +31,15 @@ void log_setup(enum log_target target, bool debug)
 	 * ratelimit: 10 records per 5 s), which would drop boot records.
 	 * Lift it for our run and put it back before switch_root; when the
 	 * command line sets printk.devkmsg the kernel locks it and the write
-	 * fails, which is what the user asked for.
+	 * fails, which is what the user asked for. The kernel takes a value
+	 * only with its newline (devkmsg_sysctl_set_loglvl wants the whole
+	 * write to be the word plus one character).
 	 */
-	if (file_read(DEVKMSG_SYSCTL, devkmsg_saved, sizeof(devkmsg_saved)) < 0 ||
-	    file_write(DEVKMSG_SYSCTL, "on") < 0)
+	if (file_read(DEVKMSG_SYSCTL, devkmsg_saved, sizeof(devkmsg_saved) - 1) < 0 ||
+	    file_write(DEVKMSG_SYSCTL, "on\n") < 0)
 		devkmsg_saved[0] = '\0';
+	else
+		strcat(devkmsg_saved, "\n");
 }
 
 void log_finish(void)

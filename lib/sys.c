@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sys/inotify.h>
+#include <sys/random.h>
 #include <sys/ioctl.h>
 #include <sys/reboot.h>
 #include <sys/wait.h>
@@ -60,6 +62,68 @@ ssize_t sys_write(int fd, const void *buf, size_t len)
 int sys_ioctl(int fd, unsigned long req, void *arg)
 {
 	return ret(ioctl(fd, req, arg));
+}
+
+ssize_t sys_pread(int fd, void *buf, size_t len, uint64_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t r = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		done += (size_t)r;
+	}
+	return (ssize_t)done;
+}
+
+ssize_t sys_pwrite(int fd, const void *buf, size_t len, uint64_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t r = pwrite(fd, (const char *)buf + done, len - done,
+				   (off_t)(off + done));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -EIO;
+		done += (size_t)r;
+	}
+	return (ssize_t)done;
+}
+
+int sys_fsync(int fd)
+{
+	return ret(fsync(fd));
+}
+
+int sys_symlink(const char *target, const char *path)
+{
+	return ret(symlink(target, path));
+}
+
+int sys_close_watch(const char *path)
+{
+	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (inotify_add_watch(fd, path, IN_CLOSE_WRITE | IN_CLOSE_NOWRITE) < 0) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	return fd;
 }
 
 int sys_stat(const char *path, struct stat *st)
@@ -189,6 +253,52 @@ uint32_t sys_random(void)
 		seeded = 1;
 	}
 	return (uint32_t)random();
+}
+
+#ifndef GRND_INSECURE
+#define GRND_INSECURE 0x0004
+#endif
+
+int sys_random_bytes(void *buf, size_t len)
+{
+	size_t done = 0;
+	int fd;
+
+	while (done < len) {
+		ssize_t r = getrandom((char *)buf + done, len - done, GRND_INSECURE);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;	/* EINVAL before 5.6: no GRND_INSECURE */
+		done += (size_t)r;
+	}
+	if (done == len)
+		return 0;
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (done < len) {
+		ssize_t r = read(fd, (char *)buf + done, len - done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			close(fd);
+			return r < 0 ? -errno : -EIO;
+		}
+		done += (size_t)r;
+	}
+	close(fd);
+	return 0;
+}
+
+uint64_t sys_wall_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec;
 }
 
 int sys_chdir(const char *path)

@@ -23,6 +23,14 @@ int sys_close(int fd);
 ssize_t sys_read(int fd, void *buf, size_t len);
 ssize_t sys_write(int fd, const void *buf, size_t len);
 int sys_ioctl(int fd, unsigned long req, void *arg);
+/* Whole-buffer positional I/O: short transfers are retried to the end. */
+ssize_t sys_pread(int fd, void *buf, size_t len, uint64_t off);
+ssize_t sys_pwrite(int fd, const void *buf, size_t len, uint64_t off);
+int sys_fsync(int fd);
+int sys_symlink(const char *target, const char *path);
+/* An inotify fd (non-blocking) that becomes readable when a file opened
+ * through path is closed: a holder letting go of a device node. */
+int sys_close_watch(const char *path);
 int sys_stat(const char *path, struct stat *st);
 int sys_fstat(int fd, struct stat *st);
 int sys_lstat(const char *path, struct stat *st);
@@ -73,6 +81,14 @@ int sys_execve(const char *path, char *const argv[], char *const envp[]);
 uint64_t sys_now_ns(void);
 void sys_sleep_ns(uint64_t ns);
 uint32_t sys_random(void);
+/*
+ * Random bytes for identifiers (array UUIDs) without waiting for the
+ * kernel's generator to be seeded: early at boot that wait can take a
+ * second (getrandom's GRND_INSECURE, falling back to /dev/urandom).
+ */
+int sys_random_bytes(void *buf, size_t len);
+/* Wall-clock seconds (CLOCK_REALTIME), for on-disk timestamps. */
+uint64_t sys_wall_s(void);
 
 static inline uint64_t sys_now_ms(void)
 {

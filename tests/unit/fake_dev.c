@@ -6,8 +6,10 @@
  */
 #define _GNU_SOURCE
 #include "fake_internal.h"
+#include "fake_dm.h"
 
 #include <errno.h>
+#include <linux/fs.h>
 #include <linux/loop.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +176,7 @@ static const struct {
 	{ LOOP_CTL_GET_FREE, "LOOP_CTL_GET_FREE", 0 },
 	{ LOOP_CTL_ADD, "LOOP_CTL_ADD", 0 },
 	{ LOOP_CTL_REMOVE, "LOOP_CTL_REMOVE", 0 },
+	{ BLKGETSIZE64, "BLKGETSIZE64", 0 },
 };
 
 void fake_ioctl_push_data(unsigned long req, int ret, const void *data, size_t size)
@@ -205,7 +208,7 @@ void fake_ioctl_default(unsigned long req, int ret)
 	fake.defaults[fake.ndefaults++] = (struct reply){ .req = req, .ret = ret };
 }
 
-static int reply_to(unsigned long req, void *arg)
+static int reply_to(unsigned long req, void *arg, const struct file *f)
 {
 	for (unsigned int i = 0; i < fake.nreplies; i++) {
 		struct reply *r = &fake.replies[i];
@@ -220,6 +223,12 @@ static int reply_to(unsigned long req, void *arg)
 	for (unsigned int i = 0; i < fake.ndefaults; i++)
 		if (fake.defaults[i].req == req)
 			return fake.defaults[i].ret;
+	/* A block device's size is its content's length. */
+	if (req == BLKGETSIZE64 && f && S_ISBLK(f->mode)) {
+		uint64_t size = f->len;
+
+		memcpy(arg, &size, sizeof(size));
+	}
 	return 0;
 }
 
@@ -246,7 +255,9 @@ int sys_ioctl(int fd, unsigned long req, void *arg)
 		fake.bad_fds++;
 		return c->ret = -EBADF;
 	}
-	return c->ret = reply_to(req, arg);
+	if (_IOC_TYPE(req) == DM_IOCTL)	/* the in-memory device-mapper (fake_dm.c) */
+		return c->ret = fake_dm_ioctl(c->path, req, arg);
+	return c->ret = reply_to(req, arg, e->kind == FD_FILE ? &fake.files[e->file] : NULL);
 }
 
 unsigned int fake_ioctl_calls(void)

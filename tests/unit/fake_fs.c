@@ -121,6 +121,16 @@ void fake_dir_add(const char *path)
 	add_entry(path, S_IFDIR | 0755);
 }
 
+void fake_blkdev_add(const char *path, dev_t rdev, const void *data, size_t len)
+{
+	struct file *f;
+
+	fake_file_add_data(path, data, len);
+	f = &fake.files[find_file(path)];
+	f->mode = S_IFBLK | 0660;
+	f->rdev = rdev;
+}
+
 static struct file *must_find(const char *path)
 {
 	int i = find_file(path);
@@ -283,6 +293,69 @@ ssize_t sys_write(int fd, const void *buf, size_t len)
 	fake_sb_add(&f->written, buf, len);
 	f->was_written = true;
 	return (ssize_t)len;
+}
+
+static struct file *pos_file(int fd, enum fake_op op, int *err)
+{
+	struct fdent *e = fake_fd_get(fd);
+	struct file *f;
+
+	if (!e || e->kind != FD_FILE) {
+		fake.bad_fds++;
+		*err = -EBADF;
+		return NULL;
+	}
+	f = &fake.files[e->file];
+	*err = fake_failure(op, f->path);
+	return *err ? NULL : f;
+}
+
+ssize_t sys_pread(int fd, void *buf, size_t len, uint64_t off)
+{
+	int r;
+	struct file *f = pos_file(fd, FAKE_READ, &r);
+	size_t n;
+
+	if (!f)
+		return r;
+	n = off < f->len ? f->len - (size_t)off : 0;
+	if (n > len)
+		n = len;
+	memcpy(buf, f->data + off, n);
+	return (ssize_t)n;
+}
+
+/* Changes the file's content in place (growing it), and records the write. */
+ssize_t sys_pwrite(int fd, const void *buf, size_t len, uint64_t off)
+{
+	int r;
+	struct file *f = pos_file(fd, FAKE_WRITE, &r);
+
+	if (!f)
+		return r;
+	if (off + len > f->len) {
+		f->data = realloc(f->data, off + len);
+		if (!f->data)
+			fake_die("out of memory");
+		memset(f->data + f->len, 0, off + len - f->len);
+		f->len = off + len;
+	}
+	memcpy(f->data + off, buf, len);
+	fake_sb_printf(&fake.trace, "pwrite %s %llu %zu", f->path,
+		       (unsigned long long)off, len);
+	f->was_written = true;
+	return (ssize_t)len;
+}
+
+int sys_fsync(int fd)
+{
+	int r;
+	struct file *f = pos_file(fd, FAKE_WRITE, &r);
+
+	if (!f)
+		return r;
+	fake_sb_printf(&fake.trace, "fsync %s", f->path);
+	return 0;
 }
 
 /* ---- paths ---- */

@@ -77,6 +77,7 @@ struct reply {
 struct fail {
 	char *path;	/* NULL: any */
 	int err;
+	unsigned int left;	/* calls still to fail; 0: every call */
 };
 
 struct fake_state {

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "fake_internal.h"
+#include "fake_dm.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -82,6 +83,7 @@ void fake_reset(void)
 	free(fake.scratch.p);
 	memset(&fake, 0, sizeof(fake));
 	fake.now_ns = (uint64_t)FAKE_T0_MS * 1000000u;
+	fake_dm_reset();
 }
 
 /* ---- clock and randomness ---- */
@@ -160,35 +162,51 @@ uint32_t sys_random(void)
 
 /* ---- failures ---- */
 
-void fake_fail(enum fake_op op, const char *path, int err)
+void fake_fail_times(enum fake_op op, const char *path, int err, unsigned int n)
 {
 	for (unsigned int i = 0; i < fake.nfails[op]; i++) {
 		struct fail *f = &fake.fails[op][i];
 
 		if ((!f->path && !path) || (f->path && path && !strcmp(f->path, path))) {
 			f->err = err;
+			f->left = n;
 			return;
 		}
 	}
 	if (fake.nfails[op] == MAX_FAILS)
 		fake_die("too many scripted failures");
 	fake.fails[op][fake.nfails[op]++] =
-		(struct fail){ path ? fake_strdup(path) : NULL, err };
+		(struct fail){ path ? fake_strdup(path) : NULL, err, n };
+}
+
+void fake_fail(enum fake_op op, const char *path, int err)
+{
+	fake_fail_times(op, path, err, 0);
+}
+
+/* The error of one call; a counted failure runs out. */
+static int use_failure(struct fail *f)
+{
+	int err = f->err;
+
+	if (err && f->left && --f->left == 0)
+		f->err = 0;
+	return err;
 }
 
 int fake_failure(enum fake_op op, const char *path)
 {
-	int any = 0;
+	struct fail *any = NULL;
 
 	for (unsigned int i = 0; i < fake.nfails[op]; i++) {
 		struct fail *f = &fake.fails[op][i];
 
 		if (!f->path)
-			any = f->err;
+			any = f;
 		else if (path && !strcmp(f->path, path))
-			return f->err;
+			return use_failure(f);
 	}
-	return any;
+	return any ? use_failure(any) : 0;
 }
 
 /* ---- calls only traced (or not supported) ---- */
@@ -253,6 +271,35 @@ int sys_unlinkat(int dirfd, const char *name, int flags)
 	(void)flags;
 	fake_sb_printf(&fake.trace, "unlink %s", name);
 	return 0;
+}
+
+int sys_symlink(const char *target, const char *path)
+{
+	fake_sb_printf(&fake.trace, "symlink %s %s", target, path);
+	return 0;
+}
+
+/* No inotify in the fake: callers fall back to their other wake-ups. */
+int sys_close_watch(const char *path)
+{
+	(void)path;
+	return -ENOSYS;
+}
+
+/* Deterministic: byte i of a call is (random value + call count + i). */
+int sys_random_bytes(void *buf, size_t len)
+{
+	unsigned char *p = buf;
+
+	fake.random_calls++;
+	for (size_t i = 0; i < len; i++)
+		p[i] = (unsigned char)(fake.random + fake.random_calls + i);
+	return 0;
+}
+
+uint64_t sys_wall_s(void)
+{
+	return 1700000000u;
 }
 
 int sys_dup2(int from, int to)

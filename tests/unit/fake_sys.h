@@ -41,6 +41,13 @@
  * LOOP_SET_STATUS64, a copy of the struct passed; other requests record
  * the argument as a number. ioctl on an fd not open: -EBADF (recorded).
  *
+ * sys_pread reads the content at an offset; sys_pwrite changes the content
+ * in place (growing the file) and is traced ("pwrite PATH OFF LEN"), as is
+ * sys_fsync. sys_symlink is traced; sys_close_watch gives -ENOSYS;
+ * sys_wall_s is 1700000000. sys_random_bytes fills byte i with
+ * (fake_random_set value + number of random calls so far + i) and counts
+ * as a random call.
+ *
  * sys_finit_module records the path of the fd it was given and its flags.
  * sys_random returns fake_random_set()'s value (0 by default).
  * sys_stat/fstat: st_dev and st_ino from fake_file_id(), by default
@@ -57,7 +64,12 @@
  *
  * Scripted failures: fake_fail(op, path, -errno) makes every later call of
  * that kind on that path fail with that error (0 clears it); path NULL
- * matches any path.
+ * matches any path. fake_fail_times() fails only the next n calls.
+ *
+ * Block devices: fake_blkdev_add() makes a node that stats as S_IFBLK with
+ * its st_rdev, lists as DT_BLK, and answers BLKGETSIZE64 with its length.
+ * libblkid (lib/probe.c) does not go through the seam: it opens the real
+ * path, so a test that needs it probes real files it made itself.
  */
 
 #include <stddef.h>
@@ -115,6 +127,12 @@ const char *fake_ioctl_trace(void);
 void fake_file_add(const char *path, const char *content);
 void fake_file_add_data(const char *path, const void *data, size_t len);
 void fake_dir_add(const char *path);
+/*
+ * A block device node (S_IFBLK, st_rdev rdev) whose content is the disk's
+ * bytes, for sys_pread/sys_pwrite. BLKGETSIZE64 on an fd of it answers the
+ * content's length when neither a reply nor a default is scripted.
+ */
+void fake_blkdev_add(const char *path, dev_t rdev, const void *data, size_t len);
 void fake_file_id(const char *path, dev_t dev, ino_t ino);
 /* At most n bytes per sys_read on this path (0: no limit). */
 void fake_file_chunk(const char *path, size_t n);
@@ -145,6 +163,8 @@ enum fake_op {
 };
 
 void fake_fail(enum fake_op op, const char *path, int err);
+/* The same for the next n such calls only; later ones succeed again. */
+void fake_fail_times(enum fake_op op, const char *path, int err, unsigned int n);
 
 /* finit_module records. */
 unsigned int fake_finit_count(void);
