@@ -76,10 +76,22 @@ plan_body()
 	smoke plan
 }
 
+atf_test_case mdsb
+mdsb_head()
+{
+	atf_set descr "mdsb_parse, mdsb_build and mdsb_select survive ${SMOKE_SECONDS} s of fuzzing"
+	atf_set timeout 60
+}
+mdsb_body()
+{
+	smoke mdsb
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case cmdline
 	atf_add_test_case uevent
 	atf_add_test_case modules
 	atf_add_test_case plan
+	atf_add_test_case mdsb
 }
