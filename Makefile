@@ -19,15 +19,19 @@
 #                    under the prober, at the full count
 #   make bench       benchmarks (tests/bench/run.sh, as root): loop attach+
 #                    detach per device against util-linux and busybox
-#                    losetup, and detach under a holder of T ms; reports in
-#                    $(O)/bench/*.md (BENCH_N, BENCH_RUNS, BENCH_HOLD_MS,
-#                    BENCH_HOLD_RUNS, BENCH_POLL_MS: see loop_bench.sh)
+#                    losetup, and detach under a holder of T ms; md raid1
+#                    and raid5 assemble/stop against mdadm in the guest
+#                    (x86_64 board); reports in $(O)/bench/*.md (BENCH_N,
+#                    BENCH_RUNS, BENCH_HOLD_MS, BENCH_HOLD_RUNS,
+#                    BENCH_POLL_MS: see loop_bench.sh; BENCH_MD_RUNS:
+#                    md_bench.sh)
 #   make deps        install missing Debian packages (cheap when warm)
 #   make install DESTDIR= PREFIX=      make clean
 #
 # Everything lands in $(O)/$(BOARD) (board build), $(O)/host (unit tests,
 # fuzz targets) and $(O)/fuzz (fuzz objects, corpus, logs, crash inputs).
-# Downloads (util-linux source, kernel and busybox debs) are cached in $(DL).
+# Downloads (util-linux source, kernel and busybox debs, the Debian tools of
+# the x86_64 test root) are cached in $(DL).
 
 BOARD ?= qemu-x86_64
 BOARDS = qemu-x86_64 qemu-aarch64
@@ -169,19 +173,22 @@ $(B)/busybox.stamp: rootfs/busybox.sh | deps
 	$(Q)$(SCRIPT_ENV) rootfs/busybox.sh $(B)/busybox
 	$(Q)touch $@
 
+# Both module lists are packed; only board/$(BOARD)/modules is loaded at
+# boot, modules.ondemand when a driver needs it.
+MODULE_LISTS = board/$(BOARD)/modules board/$(BOARD)/modules.ondemand
 $(B)/initramfs.cpio.gz: $(B)/blkasm $(B)/busybox.stamp $(B)/kernel.stamp \
-		board/$(BOARD)/modules rootfs/initramfs.sh
+		$(MODULE_LISTS) rootfs/initramfs.sh rootfs/modules.sh
 	$(E) CPIO $@
-	$(Q)rootfs/initramfs.sh $@ $(B)/blkasm $(B)/busybox $(B)/kernel \
-		board/$(BOARD)/modules
+	$(Q)rootfs/initramfs.sh -o board/$(BOARD)/modules.ondemand $@ $(B)/blkasm \
+		$(B)/busybox $(B)/kernel board/$(BOARD)/modules
 
 # The same initramfs with a plan file, for the board test of a boot that
 # brings up the plan's nodes in the root's graph.
 $(B)/initramfs-plan.cpio.gz: $(B)/blkasm $(B)/busybox.stamp $(B)/kernel.stamp \
-		board/$(BOARD)/modules rootfs/initramfs.sh tests/board/boot-plan.conf
+		$(MODULE_LISTS) rootfs/initramfs.sh rootfs/modules.sh tests/board/boot-plan.conf
 	$(E) CPIO $@
-	$(Q)rootfs/initramfs.sh $@ $(B)/blkasm $(B)/busybox $(B)/kernel \
-		board/$(BOARD)/modules tests/board/boot-plan.conf
+	$(Q)rootfs/initramfs.sh -o board/$(BOARD)/modules.ondemand $@ $(B)/blkasm \
+		$(B)/busybox $(B)/kernel board/$(BOARD)/modules tests/board/boot-plan.conf
 
 $(B)/root.img: $(B)/busybox.stamp rootfs/root-image.sh rootfs/init.sh
 	$(E) MKFS $@
@@ -191,8 +198,24 @@ $(B)/disk.img: $(B)/root.img rootfs/disk-image.sh
 	$(E) MKFS $@
 	$(Q)rootfs/disk-image.sh $@ $(B)/root.img
 
-# The board test root: blkasm, a static prober and tests/board/guest in the
-# guest, on a disk that also holds a partitioned image.
+# The board test root: blkasm, a static prober, tests/board/guest and both
+# module lists in the guest, on a disk that also holds a partitioned image.
+# A board of this host's architecture also gets Debian's mdadm, dmsetup,
+# thin tools and e2fsprogs (rootfs/debtools.sh resolves their libraries
+# with the host's ldd), cached in $(DL)/debtools.
+HOST_DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+ifeq ($(DEB_ARCH),$(HOST_DEB_ARCH))
+GUEST_TOOLS = $(B)/debtools.stamp
+GUEST_TOOLS_OPT = -t $(B)/debtools/root
+endif
+
+$(B)/debtools.stamp: rootfs/debtools.sh | deps
+	$(E) DEBTOOLS $(B)/debtools
+	$(Q)$(SCRIPT_ENV) rootfs/debtools.sh $(B)/debtools \
+		$(if $(filter 1,$(V)),,>$(B)/debtools.log 2>&1 || \
+		{ tail -n 30 $(B)/debtools.log; exit 1; })
+	$(Q)touch $@
+
 $(B)/prober: tests/tools/prober.c | $(KH)/.stamp
 	$(E) CC $@
 	$(Q)$(CC) -isystem $(KH) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
@@ -202,17 +225,26 @@ $(B)/parts.img: rootfs/parts-image.sh | deps
 	$(Q)rootfs/parts-image.sh $@
 
 $(B)/test-root.img: $(B)/blkasm $(B)/prober $(B)/busybox.stamp rootfs/test-image.sh \
-		rootfs/test-init.sh $(wildcard tests/board/guest/*.sh)
+		rootfs/test-init.sh $(wildcard tests/board/guest/*.sh) $(B)/kernel.stamp \
+		$(MODULE_LISTS) rootfs/modules.sh $(GUEST_TOOLS)
 	$(E) MKFS $@
-	$(Q)rootfs/test-image.sh $@ $(B)/busybox $(B)/blkasm $(B)/prober tests/board/guest
+	$(Q)rootfs/test-image.sh -k $(B)/kernel $(addprefix -m ,$(MODULE_LISTS)) \
+		$(GUEST_TOOLS_OPT) $@ $(B)/busybox $(B)/blkasm $(B)/prober tests/board/guest
 
 $(B)/fs.img: rootfs/fs-image.sh
 	$(E) MKFS $@
 	$(Q)rootfs/fs-image.sh $@
 
-$(B)/test-disk.img: $(B)/test-root.img $(B)/parts.img $(B)/fs.img rootfs/disk-image.sh
+# Two blank images: the boot plan (tests/board/boot-plan.conf) makes an md
+# raid1 of them at the first boot and assembles it at the next.
+$(B)/md-a.img $(B)/md-b.img:
+	$(Q)mkdir -p $(@D) && rm -f $@ && truncate -s 16M $@
+
+$(B)/test-disk.img: $(B)/test-root.img $(B)/parts.img $(B)/fs.img $(B)/md-a.img \
+		$(B)/md-b.img rootfs/disk-image.sh
 	$(E) MKFS $@
-	$(Q)DISK_SIZE=160M rootfs/disk-image.sh $@ $(B)/test-root.img $(B)/parts.img $(B)/fs.img
+	$(Q)DISK_SIZE=256M rootfs/disk-image.sh $@ $(B)/test-root.img $(B)/parts.img \
+		$(B)/fs.img $(B)/md-a.img $(B)/md-b.img
 
 # Board settings for rootfs/boot.sh, which does not read make syntax.
 $(B)/board.env: board/$(BOARD)/board.mk Makefile
@@ -312,7 +344,7 @@ race-board: images unit
 	$(Q)tests/summary.sh $(O)/race-board/report.txt
 
 BENCH_PROGS = $(O)/host/tests/bench/hold $(O)/host/tests/race/prober
-bench: $(B)/blkasm $(BENCH_PROGS)
+bench: $(B)/blkasm $(BENCH_PROGS) images
 	$(Q)tests/bench/run.sh '$(O)' '$(B)'
 
 $(O)/host/tests/bench/hold: tests/bench/hold.c

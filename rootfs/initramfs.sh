@@ -3,25 +3,36 @@
 # folder archived with owner 0:0, plus a hand-made cpio member for the
 # /dev/console node (mknod would need root) so PID 1 starts with a console.
 #
-# usage: initramfs.sh OUT.cpio.gz INIT BUSYBOX_DIR KERNEL_DIR MODULE_LIST [PLAN]
+# usage: initramfs.sh [-o ONDEMAND] OUT.cpio.gz INIT BUSYBOX_DIR KERNEL_DIR
+#                     MODULE_LIST [PLAN]
 #   INIT         the blkasm binary, becomes /init
 #   BUSYBOX_DIR  from busybox.sh (busybox + applets)
 #   KERNEL_DIR   from kernel.sh (kver, modules/lib/modules/<kver>/)
 #   MODULE_LIST  board/<name>/modules: module names in load order, '#' comments
 #   PLAN         optional: a plan file, becomes /etc/blkasm.conf
+#   -o ONDEMAND  board/<name>/modules.ondemand: modules packed as well but not
+#                loaded at boot (blkasm's drivers load them when needed)
 # Contents:
 #   /init  /bin/busybox + applet links (rescue shell /bin/sh)
 #   /dev/console  /proc /sys /run /root /host /tmp  (empty dirs)
-#   /lib/modules/<kver>/  listed modules + their modules.dep closure, a
-#                         trimmed modules.dep, modules.builtin
-#   /etc/blkasm/modules   the list (names, in order)
+#   /lib/modules/<kver>/  modules of both lists + their modules.dep closure,
+#                         a trimmed modules.dep, modules.builtin (modules.sh)
+#   /etc/blkasm/modules   the boot list only (names, in order)
 set -eu
 abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+ondemand=
+while getopts o: opt; do
+	case $opt in
+	o) ondemand=$(abs "$OPTARG") ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
 out=$(abs "$1") init=$(abs "$2") bb=$(abs "$3") kdir=$(abs "$4") list=$(abs "$5")
 plan=${6:+$(abs "$6")}
+top=$(cd "$(dirname "$0")" && pwd)
 stage=$out.d
 kver=$(cat "$kdir/kver")
-mdir=$kdir/modules/lib/modules/$kver
 
 rm -rf "$stage"
 mkdir -p "$stage"
@@ -37,33 +48,7 @@ for a in $(cat "$bb/applets"); do
 done
 
 sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$list" > etc/blkasm/modules
-
-# Resolve names (with - and _ equivalent) to modules.dep keys; a name found
-# only in modules.builtin is fine, a name found nowhere is an error.
-awk -v builtin="$mdir/modules.builtin" '
-	function norm(p) { sub(/.*\//, "", p); sub(/\.ko.*$/, "", p); gsub(/-/, "_", p); return p }
-	FILENAME == ARGV[1] { want[norm($1)] = 1; order[++n] = norm($1); next }
-	{ key = $1; sub(/:$/, "", key); m = norm(key)
-	  if (m in want) { found[m] = 1; print key; for (i = 2; i <= NF; i++) print $i } }
-	END {
-		while ((getline line < builtin) > 0) isbuiltin[norm(line)] = 1
-		for (i = 1; i <= n; i++) {
-			m = order[i]
-			if (m in found) continue
-			if (m in isbuiltin) { print "initramfs: " m " is built in" > "/dev/stderr"; continue }
-			print "initramfs: module " m " not found in " FILENAME > "/dev/stderr"; bad = 1
-		}
-		exit bad
-	}' etc/blkasm/modules "$mdir/modules.dep" | sort -u > "$stage.mods"
-
-while read -r m; do
-	mkdir -p "lib/modules/$kver/${m%/*}"
-	cp "$mdir/$m" "lib/modules/$kver/$m"
-done < "$stage.mods"
-awk 'NR == FNR { keep[$1 ":"] = 1; next } $1 in keep' "$stage.mods" \
-	"$mdir/modules.dep" > "lib/modules/$kver/modules.dep"
-cp "$mdir/modules.builtin" "lib/modules/$kver/"
-rm -f "$stage.mods"
+"$top/modules.sh" "$kdir" . "$list" ${ondemand:+"$ondemand"}
 
 # One newc header: name mode rdevmajor rdevminor (ino 0 works for the kernel).
 newc() {

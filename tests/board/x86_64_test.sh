@@ -202,8 +202,23 @@ plan_at_boot_body()
 	expect_console '^PLANBOOT hello: blkasm race test filesystem$'
 }
 
+atf_test_case mdadm_in_guest
+mdadm_in_guest_head()
+{
+	atf_set descr "Debian's mdadm, mke2fs, dmsetup and thin tools run in the test root on modules loaded on demand"
+	atf_set timeout 300
+}
+mdadm_in_guest_body()
+{
+	guest_test $B 240 mdadm_smoke ""
+	expect_console '^MDADM-SMOKE raid1: .* state=(clean|active) mismatch_cnt=0$'
+	expect_console '^MDADM-SMOKE raid5: .* state=(clean|active) '
+	expect_console '^MDADM-SMOKE ok$'
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case mdadm_in_guest
 	atf_add_test_case plan_at_boot
 	atf_add_test_case loop_mount_race
 	atf_add_test_case partscan_race
