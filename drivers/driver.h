@@ -85,6 +85,10 @@ const struct driver *driver_find(const char *kind);
 int driver_resolve_device(struct run_ctx *c, struct plan_node *n, const char *key,
 			  char *out, size_t size);
 
+/* The same for one value of a list option (a node name or a device). */
+int driver_resolve(struct run_ctx *c, struct plan_node *n, const char *value,
+		   char *out, size_t size);
+
 /* Writes a node's summary or diagnosis (cut short when too long). */
 void driver_say(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -13,11 +13,13 @@
 
 extern const struct driver device_driver;
 extern const struct driver loop_driver;
+extern const struct driver md_driver;
 extern const struct driver mount_driver;
 
 const struct driver *const driver_table[] = {
 	&device_driver,
 	&loop_driver,
+	&md_driver,
 	&mount_driver,
 	NULL,
 };
@@ -49,12 +51,18 @@ uint64_t driver_size(const struct plan_node *n, const char *key, uint64_t dflt)
 int driver_resolve_device(struct run_ctx *c, struct plan_node *n, const char *key,
 			  char *out, size_t size)
 {
-	const char *v = plan_str(n, key), *why;
+	const char *v = plan_str(n, key);
+
+	return v ? driver_resolve(c, n, v, out, size) : -EINVAL;
+}
+
+int driver_resolve(struct run_ctx *c, struct plan_node *n, const char *v,
+		   char *out, size_t size)
+{
+	const char *why;
 	struct devspec ds;
 	int i, r;
 
-	if (!v)
-		return -EINVAL;
 	i = plan_find(c->plan, v);
 	if (i >= 0) {
 		const struct plan_node *dep = &c->plan->nodes[i];

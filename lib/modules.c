@@ -307,3 +307,19 @@ int mod_load(const char *dir, const char *const *names, unsigned int count)
 	mod_free(&t);
 	return r;
 }
+
+int mod_need(const char *name)
+{
+	char release[128], dir[256], path[320];
+	const char *names[1] = { name };
+
+	if (loaded_now(name))
+		return 0;
+	if (file_read("/proc/sys/kernel/osrelease", release, sizeof(release)) < 0)
+		return 0;
+	snprintf(dir, sizeof(dir), "/lib/modules/%s", release);
+	snprintf(path, sizeof(path), "%s/modules.dep", dir);
+	if (!file_exists(path))
+		return 0;
+	return mod_load(dir, names, 1);
+}

@@ -57,4 +57,14 @@ bool mod_is_builtin(const char *builtin_text, const char *name);
  */
 int mod_load(const char *dir, const char *const *names, unsigned int count);
 
+/*
+ * For drivers, at run time: makes sure the running kernel has a module
+ * (md_mod, raid1, dm_thin_pool...), loading it and its dependencies from
+ * /lib/modules/<release> when it is neither loaded nor built in. A kernel
+ * without modules.dep is taken to have what it needs built in (then the
+ * driver's own use of the interface says what is missing). Returns 0 or
+ * -errno (logged).
+ */
+int mod_need(const char *name);
+
 #endif

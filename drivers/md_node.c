@@ -1,0 +1,500 @@
+/* SPDX-License-Identifier: MIT */
+/* Kind "md": a software RAID array, assembled or created without mdadm. */
+#include "md_node.h"
+#include "file.h"
+#include "holders.h"
+#include "log.h"
+#include "retry.h"
+#include "sys.h"
+#include "uevent.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct driver_opt md_opts[] = {
+	{ "members", OPT_DEVICE, false, true, "the member devices (nodes, paths, PARTUUID=...)" },
+	{ "uuid", OPT_STRING, false, false, "the array UUID (mdadm's form or 8-4-4-4-12)" },
+	{ "name", OPT_STRING, false, false, "the array's name: /dev/md/NAME (default: the node's)" },
+	{ "number", OPT_UINT, false, false, "use /dev/mdN (default: the highest free from 127 down)" },
+	{ "level", OPT_STRING, false, false, "raid0, raid1, raid5 or raid10 (required to create)" },
+	{ "create", OPT_BOOL, false, false, "create the array when every member is blank" },
+	{ "chunk", OPT_SIZE, false, false, "chunk size when creating (default 512K)" },
+	{ "assume-clean", OPT_BOOL, false, false, "create without the initial resync" },
+	{ "degraded", OPT_STRING, false, false, "never (default), after (the wait) or now" },
+	{ "wait", OPT_UINT, false, false, "seconds to wait for missing members (default 10)" },
+	{ "read-only", OPT_BOOL, false, false, "start the array read-only" },
+	DRIVER_OPT_AFTER,
+	{ .key = NULL },
+};
+
+static int bad(struct plan *p, struct plan_error *err, const struct plan_opt *o,
+	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int bad(struct plan *p, struct plan_error *err, const struct plan_opt *o,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(err->file, sizeof(err->file), "%s", p->file);
+	err->pos = o->nvalues ? o->values[0].pos : o->pos;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int parse_level(const char *v, int32_t *level)
+{
+	static const struct { const char *name; int32_t level; } levels[] = {
+		{ "raid0", 0 }, { "0", 0 }, { "raid1", 1 }, { "1", 1 },
+		{ "raid5", 5 }, { "5", 5 }, { "raid10", 10 }, { "10", 10 },
+	};
+
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+		if (!strcmp(v, levels[i].name)) {
+			*level = levels[i].level;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static bool name_ok(const char *s)
+{
+	if (!*s || strlen(s) > 32 || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (!(*s >= 'a' && *s <= 'z') && !(*s >= 'A' && *s <= 'Z') &&
+		    !(*s >= '0' && *s <= '9') && !strchr("._-", *s))
+			return false;
+	return true;
+}
+
+/* The values that each need a look of their own; the rest is plain. */
+static int check_values(struct plan *p, struct plan_node *n, struct md_conf *mc,
+			struct plan_error *err)
+{
+	const struct plan_opt node_at = { .pos = n->name_pos };	/* a node without options */
+	const struct plan_opt *o;
+	const char *v;
+
+	if ((o = plan_opt(n, "uuid"))) {
+		if (mdsb_uuid_parse(o->values[0].text, mc->uuid) < 0)
+			return bad(p, err, o, "uuid of md node '%s' must be 32 hex digits "
+				   "(xxxxxxxx:xxxxxxxx:xxxxxxxx:xxxxxxxx)", n->name);
+		mc->has_uuid = true;
+	}
+	v = plan_str(n, "name");
+	snprintf(mc->name, sizeof(mc->name), "%s", v ? v : n->name);
+	mc->name_given = v != NULL;
+	if (!name_ok(v ? v : n->name))	/* mc->name would hide a name cut short */
+		return bad(p, err, plan_opt(n, v ? "name" : "members") ?: &node_at,
+			   "md array name '%.40s' must be 1 to 32 letters, digits, '.', '_' or '-'%s",
+			   v ? v : n->name, v ? "" : " (set name)");
+	if ((o = plan_opt(n, "number"))) {
+		mc->number = (unsigned int)strtoul(o->values[0].text, NULL, 10);
+		if (strlen(o->values[0].text) > 3 || mc->number > 511)
+			return bad(p, err, o, "number of md node '%s' must be 0 to 511", n->name);
+		mc->has_number = true;
+	}
+	if ((o = plan_opt(n, "level"))) {
+		if (parse_level(o->values[0].text, &mc->level) < 0)
+			return bad(p, err, o, "level of md node '%s' must be raid0, raid1, "
+				   "raid5 or raid10", n->name);
+		mc->has_level = true;
+	}
+	if ((o = plan_opt(n, "degraded"))) {
+		v = o->values[0].text;
+		if (!strcmp(v, "never"))
+			mc->degraded = MD_DEGRADED_NEVER;
+		else if (!strcmp(v, "after"))
+			mc->degraded = MD_DEGRADED_AFTER;
+		else if (!strcmp(v, "now"))
+			mc->degraded = MD_DEGRADED_NOW;
+		else
+			return bad(p, err, o, "degraded of md node '%s' must be never, after "
+				   "or now", n->name);
+	}
+	return 0;
+}
+
+static int check_create(struct plan *p, struct plan_node *n, struct md_conf *mc,
+			struct plan_error *err)
+{
+	const struct plan_opt *members = plan_opt(n, "members"), *o;
+	unsigned int count = members ? members->nvalues : 0;
+	static const unsigned int least[11] = { [0] = 2, [1] = 2, [5] = 3, [10] = 2 };
+	uint64_t chunk = driver_size(n, "chunk", 512 * 1024);
+
+	if ((o = plan_opt(n, "chunk")) && (chunk < 4096 || chunk > (256u << 20) ||
+					   (chunk & (chunk - 1))))
+		return bad(p, err, o, "chunk of md node '%s' must be a power of two "
+			   "from 4K to 256M", n->name);
+	mc->chunk_sectors = (uint32_t)(chunk / 512);
+	if (!mc->create)
+		return 0;
+	o = plan_opt(n, "create");
+	if (!members)
+		return bad(p, err, o, "md node '%s' creates an array: it needs members", n->name);
+	if (!mc->has_level)
+		return bad(p, err, o, "md node '%s' creates an array: it needs a level", n->name);
+	if (count < least[mc->level] || count > MD_MAX_MEMBERS)
+		return bad(p, err, members, "a raid%d array needs %u to %u members, "
+			   "md node '%s' has %u", mc->level, least[mc->level],
+			   MD_MAX_MEMBERS, n->name, count);
+	return 0;
+}
+
+static int md_validate(struct plan *p, struct plan_node *n, struct plan_error *err)
+{
+	const struct plan_opt *members = plan_opt(n, "members"), *wait;
+	struct md_conf *mc = calloc(1, sizeof(*mc));
+	int r;
+
+	if (!mc)
+		return -ENOMEM;
+	n->conf = mc;
+	mc->create = driver_bool(n, "create", false);
+	mc->read_only = driver_bool(n, "read-only", false);
+	mc->assume_clean = driver_bool(n, "assume-clean", false);
+	wait = plan_opt(n, "wait");
+	mc->wait_ms = wait ? (uint32_t)strtoul(wait->values[0].text, NULL, 10) * 1000 : 10000;
+	if (wait && (strlen(wait->values[0].text) > 4 || mc->wait_ms > 3600 * 1000))
+		return bad(p, err, wait, "wait of md node '%s' must be at most 3600 seconds",
+			   n->name);
+	r = check_values(p, n, mc, err);
+	if (r == 0)
+		r = check_create(p, n, mc, err);
+	if (r < 0)
+		return r;
+	if (!members && !mc->has_uuid) {
+		snprintf(err->file, sizeof(err->file), "%s", p->file);
+		err->pos = n->name_pos;
+		snprintf(err->msg, sizeof(err->msg), "md node '%s' needs members or a uuid",
+			 n->name);
+		return -EINVAL;
+	}
+	if (members && members->nvalues > MD_MAX_MEMBERS)
+		return bad(p, err, members, "md node '%s' has %u members, at most %u",
+			   n->name, members->nvalues, MD_MAX_MEMBERS);
+	snprintf(n->claim, sizeof(n->claim), "name the md array %s", mc->name);
+	return 0;
+}
+
+static void md_free_conf(struct plan_node *n)
+{
+	free(n->conf);
+	n->conf = NULL;
+}
+
+int md_node_uuid(struct run_ctx *c, struct plan_node *n, uint8_t uuid[16])
+{
+	const struct md_conf *mc = md_conf_of(n);
+	const struct plan_opt *o = plan_opt(n, "members");
+	struct run_ctx now = { .plan = c->plan, .deadline_ms = sys_now_ms() };
+	struct md_member *m;
+	char why[200], path[256];
+	int found = 0;
+
+	if (mc->has_uuid) {
+		memcpy(uuid, mc->uuid, 16);
+		return 1;
+	}
+	m = malloc(sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	/* Only members that are there now: this is a look, not a wait. */
+	for (unsigned int i = 0; o && i < o->nvalues && !found; i++) {
+		if (driver_resolve(&now, n, o->values[i].text, path, sizeof(path)) < 0)
+			continue;
+		if (md_read_member(path, m, why, sizeof(why)) == 0) {
+			memcpy(uuid, m->sb.set_uuid, 16);
+			found = 1;
+		}
+	}
+	free(m);
+	n->why[0] = '\0';
+	return found;
+}
+
+void md_link_name(const char *name, const char *md)
+{
+	char link[80], target[32];
+
+	snprintf(link, sizeof(link), "/dev/md/%s", name);
+	snprintf(target, sizeof(target), "../%s", md);
+	sys_mkdir("/dev/md", 0755);
+	sys_symlink(target, link);	/* what is there already is left as it is */
+}
+
+const char *md_link_name_of(const struct plan_node *n, const struct md_sb *sb,
+			    char *buf, size_t size)
+{
+	const struct md_conf *mc = md_conf_of(n);
+	const char *colon = strchr(sb->set_name, ':');
+	const char *name = colon ? colon + 1 : sb->set_name;
+
+	snprintf(buf, size, "%s", mc->name_given || !name_ok(name) ? mc->name : name);
+	return buf;
+}
+
+struct links {
+	dev_t dev;
+	char names[8][80];
+	unsigned int count;
+};
+
+static int link_entry(const char *name, unsigned char type, void *ctx)
+{
+	struct links *l = ctx;
+	char path[80];
+	struct stat st;
+
+	(void)type;
+	snprintf(path, sizeof(path), "/dev/md/%s", name);
+	if (l->count < 8 && sys_lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    sys_stat(path, &st) == 0 && st.st_rdev == l->dev)
+		snprintf(l->names[l->count++], sizeof(l->names[0]), "%s", path);
+	return 0;
+}
+
+/*
+ * The /dev/md/ links that lead to the array, looked up while it still has
+ * its node; md_unlink_all removes them once it is stopped.
+ */
+void md_links_of(const char *md, struct md_links *out)
+{
+	char path[48];
+	struct stat st;
+	struct links l = { 0 };
+
+	out->count = 0;
+	snprintf(path, sizeof(path), "/dev/%s", md);
+	if (sys_stat(path, &st) < 0)
+		return;
+	l.dev = st.st_rdev;
+	sys_listdir("/dev/md", link_entry, &l);
+	for (unsigned int i = 0; i < l.count; i++)
+		snprintf(out->paths[i], sizeof(out->paths[i]), "%s", l.names[i]);
+	out->count = l.count;
+}
+
+void md_unlink_all(const struct md_links *l)
+{
+	for (unsigned int i = 0; i < l->count; i++)
+		sys_unlinkat(AT_FDCWD, l->paths[i], 0);
+}
+
+static void read_attr(const char *md, const char *attr, char *buf, size_t size)
+{
+	char p[128];
+
+	snprintf(p, sizeof(p), "/sys/block/%s/md/%s", md, attr);
+	if (file_read(p, buf, size) < 0)
+		snprintf(buf, size, "?");
+}
+
+/* "raid1 clean, 2 of 2 members (loop0 loop1), sync idle" */
+static void describe_array(const char *md, char *buf, size_t size)
+{
+	char level[16], state[24], disks[16], degraded[16], action[24], names[160];
+	unsigned long want, missing;
+
+	read_attr(md, "level", level, sizeof(level));
+	read_attr(md, "array_state", state, sizeof(state));
+	read_attr(md, "raid_disks", disks, sizeof(disks));
+	read_attr(md, "degraded", degraded, sizeof(degraded));
+	read_attr(md, "sync_action", action, sizeof(action));
+	md_member_names(md, names, sizeof(names));
+	want = strtoul(disks, NULL, 10);
+	missing = strtoul(degraded, NULL, 10);
+	driver_say(buf, size, "%s %s, %lu of %lu members (%s)%s%s%s", level, state,
+		   want >= missing ? want - missing : 0, want, names,
+		   strcmp(action, "?") ? ", sync " : "", strcmp(action, "?") ? action : "",
+		   missing ? ", DEGRADED" : "");
+}
+
+void md_describe(struct plan_node *n, const char *md, const uint8_t uuid[16])
+{
+	char what[200], u[36];
+
+	describe_array(md, what, sizeof(what));
+	mdsb_uuid_format(uuid, u);
+	driver_say(n->device, sizeof(n->device), "/dev/%s", md);
+	driver_say(n->summary, sizeof(n->summary), "/dev/%s %s, uuid %s", md, what, u);
+}
+
+/* The array this node stands for, running or not: 1 and md filled, 0 none. */
+static int find_mine(struct run_ctx *c, struct plan_node *n, char *md, size_t size,
+		     uint8_t uuid[16])
+{
+	int r = md_node_uuid(c, n, uuid);
+
+	return r <= 0 ? r : md_find_array(uuid, md, size);
+}
+
+/* /dev/md/NAME for an array found running, named as md_up would name it. */
+static void link_adopted(const struct plan_node *n, const char *md)
+{
+	struct md_member *m = calloc(1, sizeof(*m));
+	char names[128], path[140], why[160], link[40], *sp;
+
+	if (!m)
+		return;
+	if (md_member_names(md, names, sizeof(names)) > 0) {
+		sp = strchr(names, ' ');
+		if (sp)
+			*sp = '\0';
+		snprintf(path, sizeof(path), "/dev/%s", names);
+		if (md_read_member(path, m, why, sizeof(why)) < 0)
+			m->sb.set_name[0] = '\0';
+	}
+	md_link_name(md_link_name_of(n, &m->sb, link, sizeof(link)), md);
+	free(m);
+}
+
+static int md_adopt(struct run_ctx *c, struct plan_node *n)
+{
+	char md[32], state[32] = "gone";
+	uint8_t uuid[16];
+	int r = find_mine(c, n, md, sizeof(md), uuid);
+
+	if (r <= 0)
+		return r;
+	if (md_array_state(md, state, sizeof(state)) < 0 || !md_state_running(state)) {
+		driver_say(n->why, sizeof(n->why),
+			   "/dev/%s holds members of this array but is not running "
+			   "(state %s): left alone", md, state);
+		return -EEXIST;
+	}
+	md_describe(n, md, uuid);
+	link_adopted(n, md);
+	return 1;
+}
+
+static int stop_op(void *ctx)
+{
+	return md_stop_once(ctx);
+}
+
+static const struct retry_policy MD_GONE_WAIT = {
+	.max_attempts = 32, .first_ms = 1, .max_ms = 100, .deadline_ms = 2000,
+};
+
+static int gone_op(void *ctx)
+{
+	char p[48], state[32], names[64];
+
+	snprintf(p, sizeof(p), "/sys/block/%s", (const char *)ctx);
+	if (!file_exists(p))
+		return 0;
+	/* Still there: gone soon if empty, else someone assembled it again. */
+	if (md_array_state(ctx, state, sizeof(state)) == 0 && md_state_running(state))
+		return 0;
+	return md_member_names(ctx, names, sizeof(names)) > 0 ? 0 : -EAGAIN;
+}
+
+/*
+ * Stopping fails with EBUSY while any process holds /dev/mdN open (a
+ * monitor, udev's blkid): each close wakes the next attempt at once.
+ */
+static int stop_array(struct plan_node *n, char *md)
+{
+	struct retry_result res;
+	char node[48], how[96], who[200];
+	int wake, r;
+	struct retry_wake w;
+
+	snprintf(node, sizeof(node), "/dev/%s", md);
+	wake = sys_close_watch(node);
+	w = (struct retry_wake){ .fd = wake, .relevant = NULL };
+	if (wake < 0) {
+		wake = uev_open();
+		w = (struct retry_wake){ .fd = wake, .relevant = uev_is_about, .ctx = md };
+	}
+	r = retry_run_wake(&RETRY_DEVICE_BUSY, stop_op, md, wake >= 0 ? &w : NULL, &res);
+	if (wake >= 0)
+		sys_close(wake);
+	if (r < 0) {
+		if (holders_describe(node, who, sizeof(who)) <= 0)
+			snprintf(who, sizeof(who), "no holder found");
+		driver_say(n->why, sizeof(n->why), "%s still running %s: %s (held by %s)",
+			   node, retry_describe(&res, how, sizeof(how)), strerror(-r), who);
+		return r;
+	}
+	/*
+	 * The kernel frees the stopped array from a work queue; wait for that
+	 * (its remove uevent), so that a caller sees it gone. Not for long and
+	 * not an error: a monitor opening /dev/mdN in the meantime makes an
+	 * empty array of that number again (md_probe), which stays.
+	 */
+	wake = uev_open();
+	w = (struct retry_wake){ .fd = wake, .relevant = uev_is_about, .ctx = md };
+	if (retry_run_wake(&MD_GONE_WAIT, gone_op, md, wake >= 0 ? &w : NULL, &res) < 0)
+		log_debug("%s: stopped; an empty array of that number stays", md);
+	if (wake >= 0)
+		sys_close(wake);
+	return 0;
+}
+
+static int md_down(struct run_ctx *c, struct plan_node *n)
+{
+	char md[32], found[32] = "";
+	struct md_links links;
+	uint8_t uuid[16];
+	int r;
+
+	if (sscanf(n->device, "/dev/%31s", md) != 1)
+		md[0] = '\0';
+	r = find_mine(c, n, found, sizeof(found), uuid);
+	if (r <= 0)
+		return r;	/* no array carries it: already stopped */
+	if (md[0] && strcmp(md, found)) {
+		driver_say(n->why, sizeof(n->why), "the array runs as /dev/%s now, not %s: "
+			   "left alone", found, n->device);
+		return -ESTALE;
+	}
+	md_links_of(found, &links);
+	r = stop_array(n, found);
+	if (r == 0)
+		md_unlink_all(&links);
+	return r;
+}
+
+static int md_status(struct run_ctx *c, struct plan_node *n, struct node_status *st)
+{
+	char md[32], state[32], node[48], u[36];
+	uint8_t uuid[16];
+	size_t len;
+
+	memset(st, 0, sizeof(*st));
+	if (find_mine(c, n, md, sizeof(md), uuid) <= 0)
+		return 0;
+	if (md_array_state(md, state, sizeof(state)) < 0)
+		return 0;
+	st->present = md_state_running(state);
+	describe_array(md, st->detail, sizeof(st->detail));
+	mdsb_uuid_format(uuid, u);
+	len = strlen(st->detail);
+	snprintf(st->detail + len, sizeof(st->detail) - len, ", uuid %s", u);
+	snprintf(node, sizeof(node), "/dev/%s", md);
+	holders_describe(node, st->holders, sizeof(st->holders));
+	if (!n->device[0])
+		driver_say(n->device, sizeof(n->device), "%s", node);
+	return 0;
+}
+
+const struct driver md_driver = {
+	.kind = "md",
+	.opts = md_opts,
+	.provides_device = true,
+	.validate = md_validate,
+	.adopt = md_adopt,
+	.up = md_up,
+	.down = md_down,
+	.status = md_status,
+	.free_conf = md_free_conf,
+};
