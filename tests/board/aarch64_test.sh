@@ -31,8 +31,22 @@ wrong_root_rescue_body()
 	expect_rescued
 }
 
+atf_test_case md_blkasm
+md_blkasm_head()
+{
+	atf_set descr "md on arm64: create, assemble again with data intact, degraded policy, stale members"
+	atf_set timeout 400
+}
+md_blkasm_body()
+{
+	guest_test $B 340 md_blkasm ""
+	expect_console '^ok: assemble again: data intact$'
+	expect_console '^md scenario: 0 failed checks$'
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case md_blkasm
 	atf_add_test_case root_on_loop
 	atf_add_test_case wrong_root_rescue
 }

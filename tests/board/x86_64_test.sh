@@ -198,8 +198,21 @@ plan_at_boot_body()
 	guest_test $B 240 planboot "" -r "$(board_dir $B)/initramfs-plan.cpio.gz"
 	expect_console 'blkasm: data: /dev/loop[0-9]+ bound to /host/images/fs.img \(read-only\)'
 	expect_console 'blkasm: data-fs: /dev/loop[0-9]+ mounted on /root/mnt/data \(ext4, ro\)'
-	expect_console 'blkasm: ready in [0-9]+ ms \(6 nodes\)'
+	expect_console 'blkasm: boot-md: created raid1 array boot-md'
+	expect_console 'blkasm: ready in [0-9]+ ms \(9 nodes\)'
 	expect_console '^PLANBOOT hello: blkasm race test filesystem$'
+	expect_console '^PLANBOOT md: /dev/md/boot-md is /dev/md[0-9]+, raid1 clean members 2$'
+	# The next boot of the same disk assembles the array it made.
+	mv console.log first-boot.log
+	boot $B 240 -d disk.img -r "$(board_dir $B)/initramfs-plan.cpio.gz" -c "console=ttyS0 \
+panic=-1 root=/dev/vda loop=/images/root.img rw guest.test=planboot"
+	expect_rc 0
+	expect_console 'blkasm: boot-md: /dev/md[0-9]+ raid1 clean, 2 of 2 members'
+	if grep -q 'created raid1' console.log; then
+		atf_fail "the second boot created the array again"
+	fi
+	expect_console '^PLANBOOT md: /dev/md/boot-md is /dev/md[0-9]+, raid1 clean members 2$'
+	expect_console '^GUEST-TEST-RESULT: pass'
 }
 
 atf_test_case mdadm_in_guest
@@ -216,8 +229,51 @@ mdadm_in_guest_body()
 	expect_console '^MDADM-SMOKE ok$'
 }
 
+atf_test_case md_blkasm
+md_blkasm_head()
+{
+	atf_set descr "md: create on blank members, assemble again, refuse non-blank ones, degraded policy, stale members"
+	atf_set timeout 300
+}
+md_blkasm_body()
+{
+	guest_test $B 240 md_blkasm ""
+	expect_console '^md scenario: 0 failed checks$'
+	expect_console '^ok: stale member: left out$'
+}
+
+atf_test_case md_mdadm_interop
+md_mdadm_interop_head()
+{
+	atf_set descr "md: mdadm-made raid1/raid5 (with and without bitmap) assembled by blkasm; blkasm-made arrays pass mdadm --examine/--detail/--assemble"
+	atf_set timeout 400
+}
+md_mdadm_interop_body()
+{
+	guest_test $B 340 md_mdadm ""
+	expect_console '^ok: 5 of 4, bitmap internal: data intact \(by uuid\)$'
+	expect_console "^ok: blkasm's raid5 of 4: --detail clean$"
+	expect_console '^md scenario: 0 failed checks$'
+}
+
+atf_test_case md_stop_race
+md_stop_race_head()
+{
+	atf_set descr "md: a monitor opens /dev/md0 in a loop while blkasm stops and assembles it 100 times"
+	atf_set timeout 400
+}
+md_stop_race_body()
+{
+	guest_test $B 340 md_race "${BLKASM_MDRACE_ROUNDS:-100},5"
+	expect_console '^MDRACE blkasm: 0 failures in [0-9]+ cycles'
+	grep '^MDRACE' console.log
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case md_blkasm
+	atf_add_test_case md_mdadm_interop
+	atf_add_test_case md_stop_race
 	atf_add_test_case mdadm_in_guest
 	atf_add_test_case plan_at_boot
 	atf_add_test_case loop_mount_race

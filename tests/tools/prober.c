@@ -9,9 +9,15 @@
  * LOOP_CLR_FD only marks it autoclear (the kernel defers the clear to the
  * last close) and a new LOOP_CONFIGURE on it fails with EBUSY.
  *
+ * With -l PATH it is a monitor instead (mdadm --monitor, a health daemon):
+ * it opens PATH over and over, holding it HOLD_MS and pausing GAP_MS
+ * between opens, whatever the events say. md refuses to stop an array
+ * while it is open (EBUSY), and an open racing a stop can fail too.
+ *
  * usage: prober [-h HOLD_MS] [-p PREFIX] [-t SECONDS] [-j MAX_IN_FLIGHT]
- * Prints "prober: listening" once subscribed, and at exit how many devices
- * it opened. Ends after -t seconds, or on SIGTERM/SIGINT.
+ *               [-l PATH [-g GAP_MS]]
+ * Prints "prober: listening" once subscribed (or looping), and at exit how
+ * many devices it opened. Ends after -t seconds, or on SIGTERM/SIGINT.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,6 +47,11 @@ struct probe {
 static unsigned int hold_ms = 20;
 static unsigned int max_in_flight = 16;
 static const char *prefix = "loop";
+
+static const char *loop_path;
+static unsigned int gap_ms = 1;
+static atomic_bool stopping;
+static atomic_ulong n_loop_open, n_loop_enoent, n_loop_other;
 
 static atomic_uint in_flight;
 static atomic_ulong n_events, n_opened, n_missing, n_dropped;
@@ -142,13 +153,38 @@ out_undo:
 	atomic_fetch_add(&n_dropped, 1);
 }
 
+/* The monitor: open, read a little, hold, close, pause, again. */
+static void *loop_thread(void *arg)
+{
+	char buf[4096];
+
+	(void)arg;
+	while (!atomic_load(&stopping)) {
+		int fd = open(loop_path, O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			atomic_fetch_add(&n_loop_open, 1);
+			if (pread(fd, buf, sizeof(buf), 0) < 0)
+				(void)0;
+			sleep_ms(hold_ms);
+			close(fd);
+		} else if (errno == ENOENT || errno == ENXIO || errno == ENODEV) {
+			atomic_fetch_add(&n_loop_enoent, 1);
+		} else {
+			atomic_fetch_add(&n_loop_other, 1);
+		}
+		sleep_ms(gap_ms);
+	}
+	return NULL;
+}
+
 static void handle(const char *msg, size_t len)
 {
 	const char *action = field(msg, len, "ACTION");
 	const char *subsys = field(msg, len, "SUBSYSTEM");
 	const char *name = field(msg, len, "DEVNAME");
 
-	if (!action || !subsys || !name || strcmp(subsys, "block"))
+	if (loop_path || !action || !subsys || !name || strcmp(subsys, "block"))
 		return;
 	if (strcmp(action, "add") && strcmp(action, "change"))
 		return;
@@ -230,21 +266,25 @@ static void run(int nl, int sig, unsigned int seconds)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: prober [-h HOLD_MS] [-p PREFIX] [-t SECONDS] [-j MAX_IN_FLIGHT]\n");
+	fprintf(stderr, "usage: prober [-h HOLD_MS] [-p PREFIX] [-t SECONDS] [-j MAX_IN_FLIGHT]\n"
+		"              [-l PATH [-g GAP_MS]]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	unsigned int seconds = 0;
+	pthread_t looper;
 	int opt, nl, sig;
 
-	while ((opt = getopt(argc, argv, "h:p:t:j:")) != -1) {
+	while ((opt = getopt(argc, argv, "h:p:t:j:l:g:")) != -1) {
 		switch (opt) {
 		case 'h': hold_ms = (unsigned int)strtoul(optarg, NULL, 10); break;
 		case 'p': prefix = optarg; break;
 		case 't': seconds = (unsigned int)strtoul(optarg, NULL, 10); break;
 		case 'j': max_in_flight = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'l': loop_path = optarg; break;
+		case 'g': gap_ms = (unsigned int)strtoul(optarg, NULL, 10); break;
 		default: usage();
 		}
 	}
@@ -256,11 +296,27 @@ int main(int argc, char **argv)
 		perror("prober");
 		return 1;
 	}
-	printf("prober: listening (hold %u ms, prefix \"%s\", at most %u in flight)\n",
-	       hold_ms, prefix, max_in_flight);
+	if (loop_path && pthread_create(&looper, NULL, loop_thread, NULL) != 0) {
+		perror("prober");
+		return 1;
+	}
+	if (loop_path)
+		printf("prober: listening (looping on %s, hold %u ms, gap %u ms)\n",
+		       loop_path, hold_ms, gap_ms);
+	else
+		printf("prober: listening (hold %u ms, prefix \"%s\", at most %u in flight)\n",
+		       hold_ms, prefix, max_in_flight);
 	fflush(stdout);
 	run(nl, sig, seconds);
 	close(nl);
+	if (loop_path) {
+		atomic_store(&stopping, true);
+		pthread_join(looper, NULL);
+		printf("prober: opened %s %lu times (%lu times absent, %lu other errors)\n",
+		       loop_path, atomic_load(&n_loop_open), atomic_load(&n_loop_enoent),
+		       atomic_load(&n_loop_other));
+		return 0;
+	}
 	/* Let the probes in flight finish, so no device stays held after us. */
 	while (atomic_load(&in_flight))
 		sleep_ms(1);

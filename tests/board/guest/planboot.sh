@@ -1,7 +1,13 @@
 #!/bin/sh
 # The boot brought up the plan file's nodes with the root's: the image's
 # filesystem is mounted read-only at /mnt/data in the new root, from a loop
-# device bound to /host/images/fs.img.
+# device bound to /host/images/fs.img; the md raid1 boot-md runs on two
+# loop devices, as /dev/md/boot-md.
+cat /proc/mdstat
+md=$(readlink -f /dev/md/boot-md)
+echo "PLANBOOT md: /dev/md/boot-md is $md, $(cat /sys/block/${md#/dev/}/md/level)" \
+	"$(cat /sys/block/${md#/dev/}/md/array_state)" \
+	"members $(ls /sys/block/${md#/dev/}/md | grep -c '^dev-loop')"
 line=$(grep ' /mnt/data ' /proc/mounts)
 echo "PLANBOOT mount: $line"
 echo "PLANBOOT hello: $(cat /mnt/data/hello 2>&1)"
