@@ -4,7 +4,10 @@
 # assertions.
 #
 # usage: run.sh O B   (the build folder and the board's build folder)
-# The loop benchmarks need root (loop devices); without it, sudo.
+# The loop benchmarks need root (loop devices); without it, sudo. The md
+# benchmark boots B's test root (tests/bench/md_bench.sh). A failing
+# benchmark does not keep the next from running; the exit status is 1 if
+# any failed.
 set -eu
 O=$1
 B=$2
@@ -13,5 +16,8 @@ if [ "$(id -u)" != 0 ]; then
 	exec sudo -E "$0" "$@"
 fi
 mkdir -p "$O/bench"
+rc=0
 "$(dirname "$0")/loop_bench.sh" "$B/blkasm" "$O/host/tests/bench/hold" \
-	"$O/host/tests/race/prober" "$O/bench/loop.md"
+	"$O/host/tests/race/prober" "$O/bench/loop.md" || rc=1
+"$(dirname "$0")/md_bench.sh" "$B" "$O/bench/md.md" || rc=1
+exit "$rc"
