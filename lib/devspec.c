@@ -127,6 +127,9 @@ bool devspec_match(const struct devspec *ds, const struct blockdev_id *id)
 {
 	switch (ds->kind) {
 	case DEVSPEC_PATH:
+		/* No udev makes /dev/mapper/NAME: match dm-N by its dm name. */
+		if (id->dm_name && !strncmp(ds->value, "/dev/mapper/", 12))
+			return !strcmp(ds->value + 12, id->dm_name);
 		return path_is_name(ds->value, id->name);
 	case DEVSPEC_DEVNUM:
 		return ds->major == id->major && ds->minor == id->minor;

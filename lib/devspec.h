@@ -34,6 +34,7 @@ struct blockdev_id {
 	const char *name;	/* kernel name: vda, loop0, sda1 */
 	unsigned int major, minor;
 	const char *uuid, *label, *partuuid, *partlabel;	/* NULL if none */
+	const char *dm_name;	/* a device-mapper device's name (dm/name), or NULL */
 };
 
 /* Whether the spec needs the device's content probed (tags) to match. */

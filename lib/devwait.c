@@ -56,9 +56,20 @@ static bool matches(const struct devspec *ds, const char *name, const char *path
 {
 	struct blockdev_id id = { .name = name, .major = maj, .minor = min };
 	struct probe_info pi;
-	char sz[300];
+	char sz[300], dm[128];
 	uint64_t sectors = 0;
 
+	/*
+	 * A dm device exists from its creation on, but has no size until its
+	 * table is live (resume sends a change event): only then is it there.
+	 */
+	snprintf(sz, sizeof(sz), "/sys/class/block/%s/dm/name", name);
+	if (!strncmp(name, "dm-", 3) && file_read(sz, dm, sizeof(dm)) > 0) {
+		snprintf(sz, sizeof(sz), "/sys/class/block/%s/size", name);
+		if (file_read_u64(sz, &sectors) < 0 || sectors == 0)
+			return false;
+		id.dm_name = dm;
+	}
 	if (!devspec_needs_probe(ds))
 		return devspec_match(ds, &id);
 	/* An unbound loop device or an empty drive has nothing to find. */

@@ -87,6 +87,28 @@ mdsb_body()
 	smoke mdsb
 }
 
+atf_test_case dmtable
+dmtable_head()
+{
+	atf_set descr "dm_table_unpack and dm_table_pack survive ${SMOKE_SECONDS} s of fuzzing"
+	atf_set timeout 60
+}
+dmtable_body()
+{
+	smoke dmtable
+}
+
+atf_test_case thinstatus
+thinstatus_head()
+{
+	atf_set descr "thin_pool_status_parse and thin_status_parse survive ${SMOKE_SECONDS} s of fuzzing"
+	atf_set timeout 60
+}
+thinstatus_body()
+{
+	smoke thinstatus
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case cmdline
@@ -94,4 +116,6 @@ atf_init_test_cases()
 	atf_add_test_case modules
 	atf_add_test_case plan
 	atf_add_test_case mdsb
+	atf_add_test_case dmtable
+	atf_add_test_case thinstatus
 }

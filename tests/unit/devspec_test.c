@@ -175,6 +175,23 @@ ATF_TC_BODY(needs_probe, tc)
 	ATF_CHECK(devspec_needs_probe(&ds));
 }
 
+ATF_TC_WITHOUT_HEAD(match_mapper_name);
+ATF_TC_BODY(match_mapper_name, tc)
+{
+	struct devspec ds = parsed("/dev/mapper/blkasm-root");
+	struct blockdev_id id = { .name = "dm-3", .major = 253, .minor = 3,
+				  .dm_name = "blkasm-root" };
+
+	ATF_CHECK(devspec_match(&ds, &id));
+	id.dm_name = "blkasm-root2";
+	ATF_CHECK(!devspec_match(&ds, &id));
+	id.dm_name = NULL;	/* not a dm device */
+	ATF_CHECK(!devspec_match(&ds, &id));
+	ds = parsed("/dev/dm-3");
+	id.dm_name = "blkasm-root";
+	ATF_CHECK(devspec_match(&ds, &id));
+}
+
 ATF_TC_WITHOUT_HEAD(match_path);
 ATF_TC_BODY(match_path, tc)
 {
@@ -266,6 +283,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, str_round_trip);
 	ATF_TP_ADD_TC(tp, needs_probe);
 	ATF_TP_ADD_TC(tp, match_path);
+	ATF_TP_ADD_TC(tp, match_mapper_name);
 	ATF_TP_ADD_TC(tp, match_devnum);
 	ATF_TP_ADD_TC(tp, match_tags);
 	return atf_no_error();
