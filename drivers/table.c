@@ -15,12 +15,16 @@ extern const struct driver device_driver;
 extern const struct driver loop_driver;
 extern const struct driver md_driver;
 extern const struct driver mount_driver;
+extern const struct driver thin_pool_driver;
+extern const struct driver thin_driver;
 
 const struct driver *const driver_table[] = {
 	&device_driver,
 	&loop_driver,
 	&md_driver,
 	&mount_driver,
+	&thin_driver,
+	&thin_pool_driver,
 	NULL,
 };
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
@@ -372,6 +373,11 @@ int sys_spawn(char *const argv[], char *const envp[], int ctty)
 		_exit(127);
 	}
 	return pid;
+}
+
+int sys_kill(int pid, int sig)
+{
+	return ret(kill(pid, sig));
 }
 
 int sys_waitpid(int pid, int *status, int flags)

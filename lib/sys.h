@@ -72,6 +72,8 @@ int sys_listdir(const char *path,
  * controlling terminal. Returns the pid.
  */
 int sys_spawn(char *const argv[], char *const envp[], int ctty);
+/* kill(). */
+int sys_kill(int pid, int sig);
 /* waitpid(); returns the pid reaped and its status, 0 if none (WNOHANG). */
 int sys_waitpid(int pid, int *status, int flags);
 /* execve(); returns only on failure. */

@@ -269,8 +269,23 @@ md_stop_race_body()
 	grep '^MDRACE' console.log
 }
 
+atf_test_case thin_dmsetup_interop
+thin_dmsetup_interop_head()
+{
+	atf_set descr "thin: blkasm's pool passes thin_check and thin_dump lists its volumes; dmsetup's pool and thin volume activated by blkasm with data intact; provisioning cut short runs again"
+	atf_set timeout 300
+}
+thin_dmsetup_interop_body()
+{
+	guest_test $B 240 thin_dmsetup ""
+	expect_console '^ok: thin_check passes blkasm.s pool$'
+	expect_console '^ok: dmsetup.s volume: data intact$'
+	expect_console '^md scenario: 0 failed checks$'
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case thin_dmsetup_interop
 	atf_add_test_case md_blkasm
 	atf_add_test_case md_mdadm_interop
 	atf_add_test_case md_stop_race

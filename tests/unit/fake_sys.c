@@ -329,6 +329,12 @@ int sys_spawn(char *const argv[], char *const envp[], int ctty)
 	return -ENOSYS;
 }
 
+int sys_kill(int pid, int sig)
+{
+	fake_sb_printf(&fake.trace, "kill %d %d", pid, sig);
+	return 0;
+}
+
 int sys_waitpid(int pid, int *status, int flags)
 {
 	(void)pid;

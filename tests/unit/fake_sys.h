@@ -54,7 +54,7 @@
  * makedev(254, 1) and the file's table index + 1.
  *
  * Defaults of the rest: sys_mount, sys_umount, sys_chdir, sys_chroot,
- * sys_unlinkat, sys_dup2 (returns "to"), sys_sync: succeed and are recorded
+ * sys_unlinkat, sys_dup2 (returns "to"), sys_sync, sys_kill: succeed and are recorded
  * in fake_trace(), as are sys_mkdir, sys_mknod and sys_rmdir. sys_fs_magic,
  * sys_spawn, sys_waitpid, sys_execve, sys_reboot: -ENOSYS. Writes to fds 1
  * and 2 (never opened through the seam) go to fake_stderr().
