@@ -119,7 +119,8 @@ FUZZ_PROGS = $(FUZZ_SRCS:tests/%.c=$(O)/host/tests/%)
 FUZZ_OBJS = $(patsubst %.c,$(O)/fuzz/obj/%.o,$(HOST_SRCS) $(FAKE_SRCS))
 
 IMAGES = $(B)/blkasm $(B)/kernel.stamp $(B)/initramfs.cpio.gz $(B)/disk.img \
-	$(B)/board.env $(B)/test-disk.img $(B)/initramfs-plan.cpio.gz
+	$(B)/board.env $(B)/test-disk.img $(B)/initramfs-plan.cpio.gz \
+	$(B)/initramfs-stack.cpio.gz
 
 # Environment of the scripts in rootfs/.
 SCRIPT_ENV = DL='$(DL)' DEB_ARCH='$(DEB_ARCH)' CC='$(CC)' AR='$(AR)' \
@@ -190,6 +191,15 @@ $(B)/initramfs-plan.cpio.gz: $(B)/blkasm $(B)/busybox.stamp $(B)/kernel.stamp \
 	$(Q)rootfs/initramfs.sh -o board/$(BOARD)/modules.ondemand $@ $(B)/blkasm \
 		$(B)/busybox $(B)/kernel board/$(BOARD)/modules tests/board/boot-plan.conf
 
+# And with the full-stack plan (root on a thin volume on md on loops),
+# booted with root=/dev/mapper/blkasm-root by the stack board tests.
+$(B)/initramfs-stack.cpio.gz: $(B)/blkasm $(B)/busybox.stamp $(B)/kernel.stamp \
+		$(MODULE_LISTS) rootfs/initramfs.sh rootfs/modules.sh \
+		tests/board/guest/stack-plan.conf
+	$(E) CPIO $@
+	$(Q)rootfs/initramfs.sh -o board/$(BOARD)/modules.ondemand $@ $(B)/blkasm \
+		$(B)/busybox $(B)/kernel board/$(BOARD)/modules tests/board/guest/stack-plan.conf
+
 $(B)/root.img: $(B)/busybox.stamp rootfs/root-image.sh rootfs/init.sh
 	$(E) MKFS $@
 	$(Q)rootfs/root-image.sh $@ $(B)/busybox
@@ -225,7 +235,8 @@ $(B)/parts.img: rootfs/parts-image.sh | deps
 	$(Q)rootfs/parts-image.sh $@
 
 $(B)/test-root.img: $(B)/blkasm $(B)/prober $(B)/busybox.stamp rootfs/test-image.sh \
-		rootfs/test-init.sh $(wildcard tests/board/guest/*.sh) $(B)/kernel.stamp \
+		rootfs/test-init.sh $(wildcard tests/board/guest/*.sh tests/board/guest/*.conf) \
+		$(B)/kernel.stamp \
 		$(MODULE_LISTS) rootfs/modules.sh $(GUEST_TOOLS)
 	$(E) MKFS $@
 	$(Q)rootfs/test-image.sh -k $(B)/kernel $(addprefix -m ,$(MODULE_LISTS)) \

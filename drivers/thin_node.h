@@ -25,6 +25,11 @@ struct thin_pool_conf {
 	uint64_t block_sectors;
 	uint64_t low_water;		/* bytes, 0: a tenth of the data */
 	bool create, zero_blocks, read_only, check;
+	/* One device cut in two by dm-linear (as lvm2 does): NAME-tmeta, NAME-tdata. */
+	bool sliced;
+	uint64_t meta_sectors;
+	char slice_name[2][DM_NAME_MAX];
+	char slice_uuid[2][DM_UUID_MAX];
 };
 
 struct thin_conf {
@@ -54,5 +59,21 @@ bool thin_pool_healthy(const struct thin_pool_status *st, char *why, size_t size
 
 /* Removes a device blkasm made, under the policy (EBUSY while open). */
 int thin_remove(struct plan_node *n, const char *dm_name);
+
+/*
+ * drivers/thin_slice.c: the metadata and data slices of a pool's one
+ * device (option device), made with dm-linear: the first meta_sectors for
+ * the metadata, the rest (whole blocks) for the data. Slices left by an
+ * earlier run that are not in use are made again. Fills the slices'
+ * paths, devices and the data size. Returns 0 or -errno with n->why set.
+ */
+struct thin_slices {
+	char meta[160], data[160];
+	dev_t mdev, ddev;
+	uint64_t data_sectors;
+};
+int thin_slices_up(struct plan_node *n, const char *dev, uint64_t dev_sectors,
+		   dev_t devno, struct thin_slices *out);
+int thin_slices_down(struct plan_node *n);
 
 #endif

@@ -21,8 +21,10 @@
 #include <sys/wait.h>
 
 static const struct driver_opt pool_opts[] = {
-	{ "metadata", OPT_DEVICE, true, false, "the metadata device" },
-	{ "data", OPT_DEVICE, true, false, "the data device" },
+	{ "metadata", OPT_DEVICE, false, false, "the metadata device" },
+	{ "data", OPT_DEVICE, false, false, "the data device" },
+	{ "device", OPT_DEVICE, false, false, "one device for both, cut in two slices" },
+	{ "metadata-size", OPT_SIZE, false, false, "with device: the metadata slice (default 4M)" },
 	{ "name", OPT_STRING, false, false, "device-mapper name after blkasm- (default: the node's)" },
 	{ "block-size", OPT_SIZE, false, false, "data block size: 64K to 1G in steps of 64K (default 64K)" },
 	{ "low-water", OPT_SIZE, false, false, "free data left when the kernel warns (default: a tenth)" },
@@ -58,10 +60,45 @@ bool thin_dm_name(const struct plan_node *n, char *out, size_t size)
 	return len > 0 && (size_t)len < size && dm_name_ok(out);
 }
 
+/* metadata and data, or one device cut in two. */
+static int check_devices(struct plan *p, struct plan_node *n, struct thin_pool_conf *pc,
+			 struct plan_error *err)
+{
+	const struct plan_opt *dev = plan_opt(n, "device"), *o = plan_opt(n, "metadata-size");
+	bool meta = plan_opt(n, "metadata"), data = plan_opt(n, "data");
+	uint64_t size = driver_size(n, "metadata-size", 4u << 20);
+
+	if (dev && (meta || data))
+		return bad(p, err, dev, "thin-pool '%s' takes either device or metadata and "
+			   "data", n->name);
+	if (!dev && !(meta && data)) {
+		snprintf(err->file, sizeof(err->file), "%s", p->file);
+		err->pos = n->name_pos;
+		snprintf(err->msg, sizeof(err->msg), "thin-pool '%s' needs metadata and data, "
+			 "or device", n->name);
+		return -EINVAL;
+	}
+	if (o && !dev)
+		return bad(p, err, o, "metadata-size of thin-pool '%s' goes with device", n->name);
+	if (o && (size < (2u << 20) || size > (16ull << 30) || size % 4096))
+		return bad(p, err, o, "metadata-size of thin-pool '%s' must be 2M to 16G in "
+			   "steps of 4K", n->name);
+	pc->sliced = dev != NULL;
+	pc->meta_sectors = size / 512;
+	for (int i = 0; i < 2; i++) {
+		snprintf(pc->slice_name[i], sizeof(pc->slice_name[i]), "%.100s-%s", pc->dm_name,
+			 i ? "tdata" : "tmeta");
+		snprintf(pc->slice_uuid[i], sizeof(pc->slice_uuid[i]), "%.100s-%s", pc->dm_uuid,
+			 i ? "tdata" : "tmeta");
+	}
+	return 0;
+}
+
 static int pool_validate(struct plan *p, struct plan_node *n, struct plan_error *err)
 {
 	struct thin_pool_conf *pc = calloc(1, sizeof(*pc));
 	const struct plan_opt *o;
+	int r;
 
 	if (!pc)
 		return -ENOMEM;
@@ -79,6 +116,9 @@ static int pool_validate(struct plan *p, struct plan_node *n, struct plan_error 
 	}
 	snprintf(pc->dm_uuid, sizeof(pc->dm_uuid), DM_UUID_PREFIX "pool-%s",
 		 pc->dm_name + strlen(THIN_NAME_PREFIX));
+	r = check_devices(p, n, pc, err);
+	if (r < 0)
+		return r;
 	pc->block_sectors = driver_size(n, "block-size", 64 * 1024) / 512;
 	o = plan_opt(n, "block-size");
 	if (o && (pc->block_sectors < THIN_BLOCK_MIN || pc->block_sectors > THIN_BLOCK_MAX ||
@@ -389,6 +429,27 @@ static int health(struct plan_node *n)
 	return st.fail ? -EIO : st.mode == THIN_POOL_OUT_OF_DATA ? -ENOSPC : -EROFS;
 }
 
+static int sliced(struct run_ctx *c, struct plan_node *n, char *meta, char *data,
+		  size_t size, dev_t *mdev, dev_t *ddev, uint64_t *dsec)
+{
+	struct thin_slices sl;
+	char dev[256];
+	dev_t devno;
+	uint64_t sectors;
+	int r = device_of(c, n, "device", dev, sizeof(dev), &devno, &sectors);
+
+	if (r == 0)
+		r = thin_slices_up(n, dev, sectors, devno, &sl);
+	if (r < 0)
+		return r;
+	snprintf(meta, size, "%s", sl.meta);
+	snprintf(data, size, "%s", sl.data);
+	*mdev = sl.mdev;
+	*ddev = sl.ddev;
+	*dsec = sl.data_sectors;
+	return 0;
+}
+
 static int pool_up(struct run_ctx *c, struct plan_node *n)
 {
 	const struct thin_pool_conf *pc = n->conf;
@@ -409,8 +470,9 @@ static int pool_up(struct run_ctx *c, struct plan_node *n)
 			   r < 0 ? strerror(-r) : "is not version 4");
 		return r < 0 ? r : -EPROTO;
 	}
-	r = device_of(c, n, "metadata", meta, sizeof(meta), &mdev, &msec);
-	if (r == 0)
+	r = pc->sliced ? sliced(c, n, meta, data, sizeof(meta), &mdev, &ddev, &dsec) :
+		device_of(c, n, "metadata", meta, sizeof(meta), &mdev, &msec);
+	if (r == 0 && !pc->sliced)
 		r = device_of(c, n, "data", data, sizeof(data), &ddev, &dsec);
 	if (r == 0)
 		r = prepare(c, n, meta, data);
@@ -418,6 +480,8 @@ static int pool_up(struct run_ctx *c, struct plan_node *n)
 		r = activate(n, mdev, ddev, dsec);
 	if (r == 0 && (r = health(n)) < 0)
 		thin_remove(n, pc->dm_name);
+	if (r < 0 && pc->sliced)
+		thin_slices_down(n);
 	return r;
 }
 
@@ -445,8 +509,13 @@ static int pool_down(struct run_ctx *c, struct plan_node *n)
 {
 	const struct thin_pool_conf *pc = n->conf;
 
+	int r;
+
 	(void)c;
-	return thin_remove(n, pc->dm_name);
+	r = thin_remove(n, pc->dm_name);
+	if (r == 0 && pc->sliced)
+		r = thin_slices_down(n);
+	return r;
 }
 
 static int pool_status(struct run_ctx *c, struct plan_node *n, struct node_status *st)

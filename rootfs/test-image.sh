@@ -42,7 +42,7 @@ rm -f bin/init
 cp "$top/test-init.sh" sbin/init
 cp "$blkasm" usr/bin/blkasm
 cp "$prober" usr/bin/prober
-cp "$guest"/*.sh tests/
+cp "$guest"/*.sh "$guest"/*.conf tests/
 chmod 0755 sbin/init tests/*.sh
 chmod 1777 tmp
 echo 'root:x:0:0:root:/root:/bin/sh' > etc/passwd

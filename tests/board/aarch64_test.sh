@@ -44,8 +44,36 @@ md_blkasm_body()
 	expect_console '^md scenario: 0 failed checks$'
 }
 
+atf_test_case full_stack_root
+full_stack_root_head()
+{
+	atf_set descr "root on a thin volume whose pool is on an md raid1 of two loop images on the virtio disk: switch_root into it"
+	atf_set timeout 600
+}
+full_stack_root_body()
+{
+	local console=ttyS0
+	[ $B = qemu-aarch64 ] && console=ttyAMA0
+	# First boot (the test root): make the stack and copy a root into it.
+	guest_test $B 400 stack_prepare ""
+	expect_console '^STACK prepared$'
+	mv console.log prepare.log
+	# Second boot: the initramfs's plan assembles it and switch_roots there.
+	boot $B 240 -d disk.img -r "$(board_dir $B)/initramfs-stack.cpio.gz" -c "console=$console \
+panic=-1 root=/dev/mapper/blkasm-root rw guest.test=stack_check"
+	expect_rc 0
+	expect_console 'blkasm: stack: /dev/md[0-9]+ raid1 clean, 2 of 2 members'
+	expect_console 'blkasm: pool: /dev/mapper/blkasm-pool thin-pool rw'
+	expect_console 'blkasm: rootvol: /dev/mapper/blkasm-root thin id 1'
+	expect_console 'blkasm: ready in [0-9]+ ms \(8 nodes\)'
+	expect_console '^STACK root: .* \(blkasm-root\)$'
+	expect_console '^GUEST-TEST-RESULT: pass'
+	grep -E 'blkasm: (ready|stack|pool|rootvol|root):' console.log
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case full_stack_root
 	atf_add_test_case md_blkasm
 	atf_add_test_case root_on_loop
 	atf_add_test_case wrong_root_rescue
