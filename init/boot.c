@@ -98,6 +98,25 @@ static void move_host(struct boot *b)
 }
 
 /* Per-node timings in /run/blkasm, which moves into the new root. */
+/* How much of that the kernel operations themselves took (make bench). */
+static void log_kernel_ops(void)
+{
+	uint64_t ns[SYS_OP_KINDS], count[SYS_OP_KINDS], sum = 0;
+	char buf[256];
+	size_t len = 0;
+
+	sys_op_totals(ns, count);
+	for (int k = 0; k < SYS_OP_KINDS; k++) {
+		sum += ns[k];
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s %llu.%01llu ms (%llu)",
+					k ? ", " : "", sys_op_name(k),
+					(unsigned long long)ns[k] / 1000000,
+					(unsigned long long)ns[k] / 100000 % 10,
+					(unsigned long long)count[k]);
+	}
+	log_info("kernel operations: %llu ms: %s", (unsigned long long)sum / 1000000, buf);
+}
+
 static void write_timings(struct boot *b, uint64_t ready_ms)
 {
 	char buf[2048];
@@ -106,6 +125,13 @@ static void write_timings(struct boot *b, uint64_t ready_ms)
 	len += (size_t)snprintf(buf + len, sizeof(buf) - len,
 				"kernel_to_init_ms %llu\ninit_to_ready_ms %llu\n",
 				(unsigned long long)b->uptime_ms, (unsigned long long)ready_ms);
+	uint64_t ns[SYS_OP_KINDS], count[SYS_OP_KINDS];
+
+	sys_op_totals(ns, count);
+	for (int k = 0; k < SYS_OP_KINDS && len < sizeof(buf); k++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "kernel_op %s %llu %llu\n",
+					sys_op_name(k), (unsigned long long)count[k],
+					(unsigned long long)ns[k] / 1000);
 	for (unsigned int i = 0; i < b->plan.count && len < sizeof(buf); i++) {
 		const struct plan_node *n = &b->plan.nodes[i];
 
@@ -211,6 +237,7 @@ static void boot_once(struct boot *b)
 	ready = sys_now_ms() - b->start_ms;
 	write_timings(b, ready);
 	log_info("ready in %llu ms (%u nodes)", (unsigned long long)ready, b->plan.count);
+	log_kernel_ops();
 	maybe_break(b, BREAK_BOTTOM);
 	b->init_args[0] = (char *)init;
 	log_finish();

@@ -45,6 +45,7 @@ int file_read(const char *path, char *buf, size_t size)
 int file_write(const char *path, const char *text)
 {
 	size_t len = strlen(text);
+	uint64_t t0 = sys_now_ns();
 	ssize_t n;
 	int fd;
 
@@ -53,6 +54,8 @@ int file_write(const char *path, const char *text)
 		return fd;
 	n = sys_write(fd, text, len);
 	sys_close(fd);
+	if (!strncmp(path, "/sys/", 5))
+		sys_op_account(SYS_OP_SYSFS, sys_now_ns() - t0);
 	if (n < 0)
 		return (int)n;
 	return (size_t)n == len ? 0 : -EIO;

@@ -60,9 +60,21 @@ ssize_t sys_write(int fd, const void *buf, size_t len)
 	return ret(r);
 }
 
+/* Times one kernel operation; errno is kept for ret(). */
+static long timed(enum sys_op_kind kind, uint64_t t0, long r)
+{
+	int e = errno;
+
+	sys_op_account(kind, sys_now_ns() - t0);
+	errno = e;
+	return ret(r);
+}
+
 int sys_ioctl(int fd, unsigned long req, void *arg)
 {
-	return ret(ioctl(fd, req, arg));
+	uint64_t t0 = sys_now_ns();
+
+	return (int)timed(SYS_OP_IOCTL, t0, ioctl(fd, req, arg));
 }
 
 ssize_t sys_pread(int fd, void *buf, size_t len, uint64_t off)
@@ -170,17 +182,23 @@ int sys_access(const char *path, int mode)
 int sys_mount(const char *src, const char *target, const char *type,
 	      unsigned long flags, const void *data)
 {
-	return ret(mount(src, target, type, flags, data));
+	uint64_t t0 = sys_now_ns();
+
+	return (int)timed(SYS_OP_MOUNT, t0, mount(src, target, type, flags, data));
 }
 
 int sys_umount(const char *target, int flags)
 {
-	return ret(umount2(target, flags));
+	uint64_t t0 = sys_now_ns();
+
+	return (int)timed(SYS_OP_MOUNT, t0, umount2(target, flags));
 }
 
 int sys_finit_module(int fd, const char *params, int flags)
 {
-	return ret(syscall(SYS_finit_module, fd, params, flags));
+	uint64_t t0 = sys_now_ns();
+
+	return (int)timed(SYS_OP_MODULE, t0, syscall(SYS_finit_module, fd, params, flags));
 }
 
 int sys_poll(struct pollfd *fds, unsigned int nfds, int timeout_ms)

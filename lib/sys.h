@@ -92,6 +92,16 @@ int sys_random_bytes(void *buf, size_t len);
 /* Wall-clock seconds (CLOCK_REALTIME), for on-disk timestamps. */
 uint64_t sys_wall_s(void);
 
+/*
+ * Accounting of the kernel operations themselves (lib/sysstat.c, shared
+ * by the real and the fake seam): lib/sys.c times ioctls, mounts and
+ * module loads, lib/file.c writes to /sys.
+ */
+enum sys_op_kind { SYS_OP_IOCTL, SYS_OP_MOUNT, SYS_OP_MODULE, SYS_OP_SYSFS, SYS_OP_KINDS };
+void sys_op_account(enum sys_op_kind kind, uint64_t ns);
+void sys_op_totals(uint64_t ns[SYS_OP_KINDS], uint64_t count[SYS_OP_KINDS]);
+const char *sys_op_name(enum sys_op_kind kind);
+
 static inline uint64_t sys_now_ms(void)
 {
 	return sys_now_ns() / 1000000u;
