@@ -223,6 +223,11 @@ int thin_remove(struct plan_node *n, const char *dm_name)
 	r = retry_run(&RETRY_DEVICE_BUSY, removed_op, (void *)dm_name, wake, &res);
 	if (wake >= 0)
 		sys_close(wake);
+	if (r == -EPERM) {
+		driver_say(n->why, sizeof(n->why), "%s was not made by blkasm (its DM UUID lacks "
+			   DM_UUID_PREFIX "): left alone", node);
+		return r;
+	}
 	if (r < 0) {
 		if (holders_describe(node, who, sizeof(who)) <= 0)
 			snprintf(who, sizeof(who), "no holder found");
@@ -237,7 +242,8 @@ int thin_remove(struct plan_node *n, const char *dm_name)
 /* Nothing libblkid knows and the first 4 KiB zero: the kernel formats it. */
 static int metadata_blank(struct plan_node *n, const char *path, bool *blank)
 {
-	static uint8_t buf[4096] __attribute__((aligned(4096)));
+	/* Not static: pools on independent branches come up on parallel threads. */
+	uint8_t buf[4096] __attribute__((aligned(4096)));
 	struct probe_info pi;
 	int fd = sys_open(path, O_RDONLY, 0);
 	ssize_t got;
@@ -300,6 +306,11 @@ static int thin_check(struct run_ctx *c, struct plan_node *n, const char *meta)
 	if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		log_info("%s: thin_check found the metadata on %s sound", n->name, meta);
 		return 0;
+	}
+	if (r < 0) {
+		driver_say(n->why, sizeof(n->why), "thin_check of %s could not be waited for: %s",
+			   meta, strerror(-r));
+		return r;
 	}
 	driver_say(n->why, sizeof(n->why), "thin_check found problems in the metadata on %s "
 		   "(exit %d): the pool is not activated; repair it with thin_repair", meta,

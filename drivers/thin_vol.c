@@ -81,7 +81,8 @@ static int thin_validate(struct plan *p, struct plan_node *n, struct plan_error 
 	tc->pool = (unsigned int)i;
 	o = plan_opt(n, "id");
 	id = strtoull(o->values[0].text, NULL, 10);
-	if (strlen(o->values[0].text) > 8 || id > THIN_DEV_ID_MAX)
+	/* OPT_UINT let through only 0 to UINT_MAX, leading zeros included. */
+	if (id > THIN_DEV_ID_MAX)
 		return bad(p, err, o, "id of thin node '%s' must be 0 to %u", n->name,
 			   THIN_DEV_ID_MAX);
 	tc->id = (uint32_t)id;
@@ -145,8 +146,15 @@ static int send_create(struct run_ctx *c, struct plan_node *n, const char *pool)
 	}
 	thin_msg_create_snap(msg, sizeof(msg), tc->id, oc->id);
 	r = dm_message(pool, 0, msg);
-	if (resume)
-		dm_resume(origin);
+	if (resume) {
+		int e = dm_resume(origin);
+
+		if (e < 0) {
+			driver_say(n->why, sizeof(n->why), "the origin %s stays suspended: resume "
+				   "failed: %s", origin, strerror(-e));
+			return e;
+		}
+	}
 	return r;
 }
 

@@ -97,7 +97,6 @@ static int process(const char *name, unsigned char type, void *ctx)
 int holders_describe(const char *device, char *buf, size_t size)
 {
 	struct found f = { .buf = buf, .size = size };
-	const char *base = strrchr(device, '/');
 	char path[300];
 	struct stat st;
 	int r;
@@ -108,7 +107,12 @@ int holders_describe(const char *device, char *buf, size_t size)
 	if (r < 0)
 		return r;
 	f.rdev = st.st_rdev;
-	snprintf(path, sizeof(path), "/sys/class/block/%s/holders", base ? base + 1 : device);
+	/*
+	 * By number: /dev/mapper/NAME has no /sys/class/block/NAME (that is
+	 * dm-N), and a node's name need not be the kernel's.
+	 */
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/holders", major(st.st_rdev),
+		 minor(st.st_rdev));
 	sys_listdir(path, stacked, &f);
 	mounts(&f);
 	sys_listdir("/proc", process, &f);

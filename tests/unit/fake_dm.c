@@ -16,6 +16,7 @@
 #include <sys/sysmacros.h>
 
 #define MAX_DEVS 16
+#define MAX_PRESETS 8
 #define NCMDS 18	/* DM_GET_TARGET_VERSION_CMD + 1 */
 #define KERNEL_MINOR 47
 #define SPEC_SIZE sizeof(struct dm_target_spec)
@@ -45,8 +46,17 @@ struct fdev {
 	char status[FAKE_DM_TARGETS][1024];
 };
 
+/* A status line for devices made later under a name (fake_dm_status_on_create). */
+struct preset {
+	char name[DM_NAME_LEN];
+	unsigned int i;
+	char line[1024];
+};
+
 static struct {
 	struct fdev devs[MAX_DEVS];
+	struct preset presets[MAX_PRESETS];
+	unsigned int npresets;
 	unsigned int next_minor;
 	unsigned int version[3];
 	int fail[NCMDS];
@@ -143,6 +153,20 @@ void fake_dm_set_status(const char *name, unsigned int i, const char *line)
 	if (i >= FAKE_DM_TARGETS)
 		fake_die("fake_dm: target index too big");
 	snprintf(must(name)->status[i], sizeof(dm.devs[0].status[0]), "%s", line);
+}
+
+void fake_dm_status_on_create(const char *name, unsigned int i, const char *line)
+{
+	struct preset *p;
+
+	if (i >= FAKE_DM_TARGETS)
+		fake_die("fake_dm: target index too big");
+	if (dm.npresets == MAX_PRESETS)
+		fake_die("fake_dm: too many status presets");
+	p = &dm.presets[dm.npresets++];
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->i = i;
+	snprintf(p->line, sizeof(p->line), "%s", line);
 }
 
 void fake_dm_fail_next(unsigned long req, int err)
@@ -273,6 +297,10 @@ static int dev_create(struct dm_ioctl *io)
 	if (by_name(io->name) || by_uuid(io->uuid))
 		return -EBUSY;
 	d = new_dev(io->name, io->uuid);
+	for (unsigned int i = 0; i < dm.npresets; i++)
+		if (!strcmp(dm.presets[i].name, d->name))
+			snprintf(d->status[dm.presets[i].i], sizeof(d->status[0]), "%s",
+				 dm.presets[i].line);
 	dev_status(d, io);
 	return 0;
 }

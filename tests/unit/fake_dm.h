@@ -22,10 +22,11 @@
  * Tables hold at most FAKE_DM_TARGETS targets; a bigger one aborts the test.
  *
  * Tests set: devices made beforehand (fake_dm_add), open counts, removes
- * that fail -EBUSY n times, the status line each target reports, a failure
- * of the next request of one kind, a least buffer size for answers. They
- * read back: the trace of requests, the bytes of the last request of each
- * kind as passed in, the messages received, the tables.
+ * that fail -EBUSY n times, the status line each target reports (also of
+ * devices not made yet), a failure of the next request of one kind, a
+ * least buffer size for answers. They read back: the trace of requests,
+ * the bytes of the last request of each kind as passed in, the messages
+ * received, the tables.
  */
 
 #include <linux/ioctl.h>
@@ -48,6 +49,11 @@ void fake_dm_set_open(const char *name, int open_count);
 void fake_dm_busy_removes(const char *name, unsigned int n);
 /* The status line target i of the live table reports ("" by default). */
 void fake_dm_set_status(const char *name, unsigned int i, const char *line);
+/*
+ * The same for the devices the code under test makes (DM_DEV_CREATE) under
+ * this name, each time one is made, until fake_dm_reset().
+ */
+void fake_dm_status_on_create(const char *name, unsigned int i, const char *line);
 /* The next request of this kind fails with err (after the version check). */
 void fake_dm_fail_next(unsigned long req, int err);
 /* Answers with a result buffer report DM_BUFFER_FULL_FLAG below this data_size. */

@@ -80,6 +80,13 @@ struct fail {
 	unsigned int left;	/* calls still to fail; 0: every call */
 };
 
+/* The one scripted child process (fake_spawn_script). */
+struct fake_proc {
+	bool scripted, running, reaped;
+	int ret, status;
+	uint64_t run_ms, end_ns;	/* end_ns UINT64_MAX: until killed */
+};
+
 struct fake_state {
 	uint64_t now_ns;
 	uint64_t waits[MAX_WAITS];
@@ -103,6 +110,7 @@ struct fake_state {
 	char *finit_path[MAX_FINITS];
 	int finit_flags[MAX_FINITS];
 	unsigned int nfinits;
+	struct fake_proc proc;
 	struct sbuf trace, err_out, scratch;
 };
 

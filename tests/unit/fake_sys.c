@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 struct fake_state fake;
 
@@ -321,26 +322,61 @@ void sys_sync(void)
 
 /* ---- processes and modules ---- */
 
+void fake_spawn_script(int ret, int status, uint64_t run_ms)
+{
+	fake.proc = (struct fake_proc){ .scripted = true, .ret = ret, .status = status,
+					.run_ms = run_ms };
+}
+
 int sys_spawn(char *const argv[], char *const envp[], int ctty)
 {
-	(void)argv;
+	struct fake_proc *p = &fake.proc;
+
 	(void)envp;
 	(void)ctty;
-	return -ENOSYS;
+	if (!p->scripted || p->running || p->reaped)
+		return -ENOSYS;
+	p->scripted = false;
+	if (p->ret < 0)
+		return p->ret;
+	fake_sb_printf(&fake.trace, "spawn");
+	for (int i = 0; argv[i]; i++)
+		fake_sb_printf(&fake.trace, "%s", argv[i]);
+	p->running = true;
+	p->end_ns = p->run_ms == FAKE_RUN_FOREVER ? UINT64_MAX :
+		fake.now_ns + p->run_ms * 1000000u;
+	return FAKE_SPAWN_PID;
 }
 
 int sys_kill(int pid, int sig)
 {
 	fake_sb_printf(&fake.trace, "kill %d %d", pid, sig);
+	if (pid == FAKE_SPAWN_PID && fake.proc.running && fake.proc.end_ns > fake.now_ns) {
+		fake.proc.end_ns = fake.now_ns;
+		fake.proc.status = sig;	/* WIFSIGNALED, WTERMSIG sig */
+	}
 	return 0;
 }
 
 int sys_waitpid(int pid, int *status, int flags)
 {
-	(void)pid;
-	(void)status;
-	(void)flags;
-	return -ENOSYS;
+	struct fake_proc *p = &fake.proc;
+
+	if (!p->running && !p->reaped)
+		return -ENOSYS;
+	if (!p->running || (pid != FAKE_SPAWN_PID && pid != -1))
+		return -ECHILD;
+	if (p->end_ns > fake.now_ns) {
+		if (flags & WNOHANG)
+			return 0;
+		if (p->end_ns == UINT64_MAX)
+			fake_die("waitpid on a process that never ends");
+		fake.now_ns = p->end_ns;
+	}
+	p->running = false;
+	p->reaped = true;
+	*status = p->status;
+	return FAKE_SPAWN_PID;
 }
 
 int sys_execve(const char *path, char *const argv[], char *const envp[])

@@ -56,8 +56,9 @@
  * Defaults of the rest: sys_mount, sys_umount, sys_chdir, sys_chroot,
  * sys_unlinkat, sys_dup2 (returns "to"), sys_sync, sys_kill: succeed and are recorded
  * in fake_trace(), as are sys_mkdir, sys_mknod and sys_rmdir. sys_fs_magic,
- * sys_spawn, sys_waitpid, sys_execve, sys_reboot: -ENOSYS. Writes to fds 1
- * and 2 (never opened through the seam) go to fake_stderr().
+ * sys_execve, sys_reboot: -ENOSYS; so are sys_spawn and sys_waitpid unless
+ * a process was scripted (fake_spawn_script). Writes to fds 1 and 2 (never
+ * opened through the seam) go to fake_stderr().
  *
  * Strings returned by fake_waits(), fake_ioctl_trace() and
  * fake_finit_trace() share one buffer: each is valid until the next of them.
@@ -165,6 +166,20 @@ enum fake_op {
 void fake_fail(enum fake_op op, const char *path, int err);
 /* The same for the next n such calls only; later ones succeed again. */
 void fake_fail_times(enum fake_op op, const char *path, int err, unsigned int n);
+
+/*
+ * The next sys_spawn: ret < 0 fails it with that error; otherwise it is
+ * traced as "spawn ARGV..." and returns FAKE_SPAWN_PID, a process that
+ * runs for run_ms of fake time (FAKE_RUN_FOREVER: until killed) and then
+ * exits with wait status `status` (exit code 2 is 2 << 8). sys_waitpid of
+ * it with WNOHANG returns 0 while it runs; a blocking one moves the clock
+ * to its end, unrecorded (and aborts the test if it never ends). sys_kill
+ * of it ends it at once, its status the signal. Once reaped, or for another
+ * pid, sys_waitpid returns -ECHILD. Later spawns: -ENOSYS again.
+ */
+#define FAKE_SPAWN_PID 4242
+#define FAKE_RUN_FOREVER UINT64_MAX
+void fake_spawn_script(int ret, int status, uint64_t run_ms);
 
 /* finit_module records. */
 unsigned int fake_finit_count(void);
