@@ -520,9 +520,20 @@ static int pool_down(struct run_ctx *c, struct plan_node *n)
 {
 	const struct thin_pool_conf *pc = n->conf;
 
+	struct thin_pool_status st;
+	char why[200];
 	int r;
 
 	(void)c;
+	/*
+	 * The kernel keeps needs_check in memory and writes it out at the
+	 * pool's removal, which a still failing metadata device may refuse:
+	 * say it here, where it is still known.
+	 */
+	if (thin_pool_read(pc->dm_name, &st, why, sizeof(why)) == 0 &&
+	    !thin_pool_healthy(&st, why, sizeof(why)))
+		log_warn("%s: taking down pool %s that %s: run thin_check on its metadata "
+			 "before the next use", n->name, pc->dm_name, why);
 	r = thin_remove(n, pc->dm_name);
 	if (r == 0 && pc->sliced)
 		r = thin_slices_down(n);
