@@ -15,6 +15,7 @@
 #include "sys.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,7 +159,26 @@ static int send_create(struct run_ctx *c, struct plan_node *n, const char *pool)
 	return r;
 }
 
+/*
+ * Thin nodes of one pool come up on parallel threads: one provisioning
+ * sequence (read T, create, T -> T+1) at a time, or two would read the
+ * same T and the second set_transaction_id would fail.
+ */
+static pthread_mutex_t provision_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int provision_locked(struct run_ctx *c, struct plan_node *n);
+
 static int provision(struct run_ctx *c, struct plan_node *n)
+{
+	int r;
+
+	pthread_mutex_lock(&provision_lock);
+	r = provision_locked(c, n);
+	pthread_mutex_unlock(&provision_lock);
+	return r;
+}
+
+static int provision_locked(struct run_ctx *c, struct plan_node *n)
 {
 	const struct thin_conf *tc = n->conf;
 	const char *pool = pool_conf(c, tc)->dm_name;

@@ -49,6 +49,17 @@ PLAN
 check "cut short after create_thin: up again" blkasm -c "$P" up
 check "cut short: vol3 active" test -b /dev/mapper/blkasm-vol3
 check "cut short: transaction id unchanged" sh -c "dmsetup status blkasm-pool | grep -q 'thin-pool 2 '"
+# A snapshot of the active vol1 (suspended meanwhile): same data, and
+# writes to it leave vol1 alone.
+cat >> "$P" <<PLAN
+thin snap1 { pool pool; id 4; size 64M; snapshot-of vol1 }
+PLAN
+check "snapshot of an active volume: up" blkasm -c "$P" up
+check "snapshot: vol1 resumed" sh -c "! dmsetup info blkasm-vol1 | grep -q SUSPENDED"
+check "snapshot: same data" same_data /dev/mapper/blkasm-snap1 8
+dd if=/dev/zero of=/dev/mapper/blkasm-snap1 bs=1M count=1 conv=fsync 2>/dev/null
+check "snapshot: writes to it leave vol1 alone" same_data /dev/mapper/blkasm-vol1 8
+check "snapshot: transaction 3" sh -c "dmsetup status blkasm-pool | grep -q 'thin-pool 3 '"
 check "again: down" blkasm -c "$P" down
 
 # dmsetup's pool: made by hand as its documentation says.
