@@ -10,6 +10,12 @@
 #                    turn on the corpus kept in $(O)/fuzz/corpus (seeded
 #                    from tests/fuzz/corpus); fails if any of them crashed
 #   make check       both boards' images, unit tests, kyua, summary line
+#   make kernel      the board's own kernel from Debian's linux-source-6.1
+#                    (board/$(BOARD)/kernel.config, rootfs/kernel/), built
+#                    once per source version, config and patch set and
+#                    cached in $(DL)/kernel-tree; KERNEL=tree boots it
+#                    (make run KERNEL=tree), KERNEL=debian (the default)
+#                    boots Debian's packaged kernel with its modules
 #   make race [RACE_ITERATIONS=1000] [RACE_ROUNDS=100]   tests/race (loop
 #                    devices under a udev-like prober, as root) at full
 #                    counts; prints blkasm's failure rates next to the naive
@@ -20,11 +26,16 @@
 #   make bench       benchmarks (tests/bench/run.sh, as root): loop attach+
 #                    detach per device against util-linux and busybox
 #                    losetup, and detach under a holder of T ms; md raid1
-#                    and raid5 assemble/stop against mdadm in the guest
-#                    (x86_64 board); reports in $(O)/bench/*.md (BENCH_N,
+#                    and raid5 assemble/stop against mdadm, thin pool and
+#                    16/64/256 thin volumes against dmsetup, in the guest
+#                    (x86_64 board); boot time of blkasm against a busybox
+#                    script and Debian's initramfs-tools, and blkasm at 1 to
+#                    256 nodes; reports in $(O)/bench/*.md, chart
+#                    $(O)/bench/boot.png (BENCH_N,
 #                    BENCH_RUNS, BENCH_HOLD_MS, BENCH_HOLD_RUNS,
 #                    BENCH_POLL_MS: see loop_bench.sh; BENCH_MD_RUNS:
-#                    md_bench.sh)
+#                    md_bench.sh; BENCH_THIN_RUNS: thin_bench.sh;
+#                    BENCH_BOOT_RUNS, BENCH_SCALE_RUNS: boot_bench.sh)
 #   make deps        install missing Debian packages (cheap when warm)
 #   make install DESTDIR= PREFIX=      make clean
 #
@@ -42,7 +53,17 @@ DESTDIR ?=
 
 include board/$(BOARD)/board.mk
 
-B := $(O)/$(BOARD)
+# The kernel the board boots: debian (Debian's package with its modules) or
+# tree (the board's own, everything built in: rootfs/kernel-tree.sh). A tree
+# kernel's board build lives in $(O)/$(BOARD)-tree, so that the images of
+# both kernels coexist.
+KERNEL ?= debian
+ifeq ($(filter debian tree,$(KERNEL)),)
+$(error KERNEL=$(KERNEL): expected debian or tree)
+endif
+KSUFFIX := $(if $(filter tree,$(KERNEL)),-tree)
+
+B := $(O)/$(BOARD)$(KSUFFIX)
 UL := $(B)/util-linux
 KH := $(B)/kheaders
 
@@ -128,7 +149,7 @@ SCRIPT_ENV = DL='$(DL)' DEB_ARCH='$(DEB_ARCH)' CC='$(CC)' AR='$(AR)' \
 	KERNEL_META='$(KERNEL_META)' KERNEL_SUFFIX='$(KERNEL_SUFFIX)' \
 	KERNEL_FORMAT='$(KERNEL_FORMAT)' QEMU_USER='$(QEMU_USER)'
 
-.PHONY: all images run check unit fuzz race race-board bench deps install clean
+.PHONY: all images run check unit fuzz race race-board bench deps install clean kernel
 .SECONDARY:
 .DELETE_ON_ERROR:
 all: $(B)/blkasm
@@ -164,10 +185,31 @@ $(B)/blkasm: $(OBJS) $(UL_LIBS)
 	$(E) LD $@
 	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^
 
+# The board's own kernel (KERNEL=tree): rootfs/kernel-tree.sh builds it
+# from linux-source-6.1 with the board's config fragment and the project's
+# patches, or reuses the build of the same inputs cached in $(DL)/kernel-tree
+# (it says which). make kernel always asks it; the stamp only when an input
+# changed.
+KTREE_ENV = DL='$(DL)' KARCH='$(KARCH)' KCROSS='$(KCROSS)' KIMAGE='$(KIMAGE)' \
+	KCONFIG='board/$(BOARD)/kernel.config'
+KTREE_INPUTS = rootfs/kernel-tree.sh rootfs/kernel/inject.config \
+	board/$(BOARD)/kernel.config $(wildcard rootfs/kernel/patches/*.patch) \
+	$(wildcard /usr/src/linux-source-6.1.tar.xz)
+
+kernel: | deps
+	$(Q)$(KTREE_ENV) rootfs/kernel-tree.sh $(O)/$(BOARD)-tree/kernel
+
+ifeq ($(KERNEL),tree)
+$(B)/kernel.stamp: $(KTREE_INPUTS) | deps
+	$(E) KERNEL $(B)/kernel
+	$(Q)$(KTREE_ENV) rootfs/kernel-tree.sh $(B)/kernel
+	$(Q)touch $@
+else
 $(B)/kernel.stamp: rootfs/kernel.sh | deps
 	$(E) KERNEL $(B)/kernel
 	$(Q)$(SCRIPT_ENV) rootfs/kernel.sh $(B)/kernel
 	$(Q)touch $@
+endif
 
 $(B)/busybox.stamp: rootfs/busybox.sh | deps
 	$(E) BUSYBOX $(B)/busybox
@@ -208,7 +250,7 @@ $(B)/disk.img: $(B)/root.img rootfs/disk-image.sh
 	$(E) MKFS $@
 	$(Q)rootfs/disk-image.sh $@ $(B)/root.img
 
-# The board test root: blkasm, a static prober, tests/board/guest and both
+# The board test root: blkasm, a static prober and aio_stress, tests/board/guest and both
 # module lists in the guest, on a disk that also holds a partitioned image.
 # A board of this host's architecture also gets Debian's mdadm, dmsetup,
 # thin tools and e2fsprogs (rootfs/debtools.sh resolves their libraries
@@ -230,17 +272,24 @@ $(B)/prober: tests/tools/prober.c | $(KH)/.stamp
 	$(E) CC $@
 	$(Q)$(CC) -isystem $(KH) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
 
+# AIO/DIO against fallocate and punch-hole (xfstests generic/300's idea),
+# run on ext4 on a thin volume by tests/board/guest/thin_stack.sh.
+$(B)/aio_stress: tests/tools/aio_stress.c | $(KH)/.stamp
+	$(E) CC $@
+	$(Q)$(CC) -isystem $(KH) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
+
 $(B)/parts.img: rootfs/parts-image.sh | deps
 	$(E) SFDISK $@
 	$(Q)rootfs/parts-image.sh $@
 
-$(B)/test-root.img: $(B)/blkasm $(B)/prober $(B)/busybox.stamp rootfs/test-image.sh \
+$(B)/test-root.img: $(B)/blkasm $(B)/prober $(B)/aio_stress $(B)/busybox.stamp rootfs/test-image.sh \
 		rootfs/test-init.sh $(wildcard tests/board/guest/*.sh tests/board/guest/*.conf) \
 		$(B)/kernel.stamp \
 		$(MODULE_LISTS) rootfs/modules.sh $(GUEST_TOOLS)
 	$(E) MKFS $@
 	$(Q)rootfs/test-image.sh -k $(B)/kernel $(addprefix -m ,$(MODULE_LISTS)) \
-		$(GUEST_TOOLS_OPT) $@ $(B)/busybox $(B)/blkasm $(B)/prober tests/board/guest
+		$(GUEST_TOOLS_OPT) -x $(B)/aio_stress $@ $(B)/busybox $(B)/blkasm $(B)/prober \
+		tests/board/guest
 
 $(B)/fs.img: rootfs/fs-image.sh
 	$(E) MKFS $@
@@ -319,8 +368,13 @@ fuzz: $(FUZZ_PROGS)
 KYUA_DB = $(O)/kyua/results.db
 KYUA_REPORT = $(O)/kyua/report.txt
 
+# Both boards on both kernels: make kernel says whether it reused the
+# cached tree kernel or built it (tests/board/tree_test.sh boots them).
+TREE_BOARDS = $(BOARDS)
 check: | deps
 	$(Q)for b in $(BOARDS); do $(MAKE) BOARD=$$b O='$(O)' images || exit; done
+	$(Q)for b in $(TREE_BOARDS); do $(MAKE) BOARD=$$b O='$(O)' kernel && \
+		$(MAKE) BOARD=$$b O='$(O)' KERNEL=tree images || exit; done
 	$(Q)$(MAKE) O='$(O)' unit
 	$(Q)rm -rf $(O)/kyua && mkdir -p $(O)/kyua $(O)/host/tests
 	$(Q)BLKASM_BUILD='$(abspath $(O))' BLKASM_TOP='$(CURDIR)' \
@@ -354,8 +408,34 @@ race-board: images unit
 	$(Q)grep -E '^(PARTSCAN|LOOPMOUNT) ' $(O)/race-board/report.txt || :
 	$(Q)tests/summary.sh $(O)/race-board/report.txt
 
+# The peers that make bench boots next to blkasm (tests/bench/boot_bench.sh):
+# a busybox shell /init with Debian's losetup, mdadm and dmsetup, and
+# Debian's initramfs-tools (mkinitramfs, as root, in a private mount
+# namespace). Both take Debian's binaries of this host's architecture.
+$(B)/peer-busybox.cpio.gz: $(B)/busybox.stamp $(B)/kernel.stamp $(MODULE_LISTS) \
+		rootfs/peer-busybox.sh rootfs/peer-busybox-init.sh rootfs/initramfs.sh \
+		rootfs/modules.sh rootfs/debtools.sh | deps
+	$(E) CPIO $@
+	$(Q)$(SCRIPT_ENV) rootfs/peer-busybox.sh $@ $(B)/busybox $(B)/kernel $(MODULE_LISTS) \
+		$(if $(filter 1,$(V)),,>$@.log 2>&1 || { tail -n 30 $@.log; exit 1; })
+
+$(B)/peer-itools.img: $(B)/kernel.stamp rootfs/peer-itools.sh | deps
+	$(E) MKINITRD $@
+	$(Q)rootfs/peer-itools.sh $@ $(B)/kernel
+
+# blkasm's initramfs for the md layout of the boot benchmark (root=/dev/md0).
+$(B)/initramfs-benchmd.cpio.gz: $(B)/blkasm $(B)/busybox.stamp $(B)/kernel.stamp \
+		$(MODULE_LISTS) rootfs/initramfs.sh rootfs/modules.sh tests/bench/boot-md.conf
+	$(E) CPIO $@
+	$(Q)rootfs/initramfs.sh -o board/$(BOARD)/modules.ondemand $@ $(B)/blkasm \
+		$(B)/busybox $(B)/kernel board/$(BOARD)/modules tests/bench/boot-md.conf
+
+BENCH_IMAGES = $(B)/initramfs-benchmd.cpio.gz
+ifeq ($(DEB_ARCH),$(HOST_DEB_ARCH))
+BENCH_IMAGES += $(B)/peer-busybox.cpio.gz $(B)/peer-itools.img
+endif
 BENCH_PROGS = $(O)/host/tests/bench/hold $(O)/host/tests/race/prober
-bench: $(B)/blkasm $(BENCH_PROGS) images
+bench: $(B)/blkasm $(BENCH_PROGS) images $(BENCH_IMAGES)
 	$(Q)tests/bench/run.sh '$(O)' '$(B)'
 
 $(O)/host/tests/bench/hold: tests/bench/hold.c

@@ -176,45 +176,69 @@ static int unbound(void *ctx)
 	return r == -ENXIO ? 0 : -EBUSY;
 }
 
+struct detach {
+	struct loop_dev *dev;
+	int fd;			/* open until the kernel takes the clear */
+	bool cleared;
+};
+
+static void detach_close(struct detach *d)
+{
+	if (d->fd >= 0 && d->fd != d->dev->fd)
+		sys_close(d->fd);
+	d->fd = -1;
+	loop_release(d->dev);
+}
+
+/*
+ * One attempt: LOOP_CLR_FD until the kernel takes it, then until the
+ * binding is gone. Since 4.4 the kernel defers the clear of a device that
+ * others hold to their last close, so ours is closed at once; before, it
+ * refused with EBUSY, which is retried like the wait.
+ */
+static int detach_once(void *ctx)
+{
+	struct detach *d = ctx;
+	int r;
+
+	if (!d->cleared) {
+		r = sys_ioctl(d->fd, LOOP_CLR_FD, NULL);
+		if (r < 0)
+			return r;
+		d->cleared = true;
+		detach_close(d);
+	}
+	return unbound(d->dev);
+}
+
 int loop_detach(struct loop_dev *dev, struct retry_result *res)
 {
+	struct detach d = { .dev = dev, .fd = dev->fd };
 	struct loop_info64 info;
-	int fd = dev->fd, r, ev;
+	char name[16];
+	struct retry_wake w = { .fd = -1, .relevant = uev_is_about, .ctx = name };
+	int r;
 
 	memset(res, 0, sizeof(*res));
-	if (fd < 0)
-		fd = sys_open(dev->path, O_RDONLY, 0);
-	if (fd < 0)
-		return fd == -ENOENT ? 0 : fd;
-	r = sys_ioctl(fd, LOOP_GET_STATUS64, &info);
-	if (r == -ENXIO) {	/* already gone (autoclear did it) */
+	if (d.fd < 0)
+		d.fd = sys_open(dev->path, O_RDONLY, 0);
+	if (d.fd < 0)
+		return d.fd == -ENOENT ? 0 : d.fd;
+	r = sys_ioctl(d.fd, LOOP_GET_STATUS64, &info);
+	if (r == -ENXIO)	/* already gone (autoclear did it) */
 		r = 0;
-		goto out;
-	}
-	if (r == 0 && (info.lo_device != dev->backing_dev || info.lo_inode != dev->backing_ino))
+	else if (r == 0 && (info.lo_device != dev->backing_dev ||
+			    info.lo_inode != dev->backing_ino))
 		r = -ESTALE;
-	/* Subscribe before clearing so the release's uevent is not missed. */
-	ev = r == 0 ? uev_open() : -1;
-	if (r == 0)
-		r = sys_ioctl(fd, LOOP_CLR_FD, NULL);
-	if (fd != dev->fd)
-		sys_close(fd);
-	loop_release(dev);
-	fd = -1;
-	/* While another opener holds it, the kernel defers the clear. */
-	if (r == 0 || r == -EBUSY) {
-		char name[16];
-		struct retry_wake w = { .fd = ev, .relevant = uev_is_about, .ctx = name };
-
+	else if (r == 0) {
+		/* Subscribe before clearing so the release's uevent is not missed. */
+		w.fd = uev_open();
 		snprintf(name, sizeof(name), "loop%d", dev->nr);
-		r = retry_run_wake(&RETRY_DEVICE_BUSY, unbound, dev, ev >= 0 ? &w : NULL, res);
+		r = retry_run_wake(&RETRY_DEVICE_BUSY, detach_once, &d, w.fd >= 0 ? &w : NULL, res);
+		if (w.fd >= 0)
+			sys_close(w.fd);
 	}
-	if (ev >= 0)
-		sys_close(ev);
-out:
-	if (fd >= 0 && fd != dev->fd)
-		sys_close(fd);
-	loop_release(dev);
+	detach_close(&d);
 	return r;
 }
 

@@ -372,6 +372,9 @@ static int open_op(void *ctx)
 {
 	int fd = sys_open(ctx, O_RDONLY, 0);
 
+	/* Linux 6.1's md_open says ENODEV where older ones said EBUSY. */
+	if (fd == -ENODEV)
+		return -EAGAIN;
 	if (fd < 0)
 		return fd;
 	sys_close(fd);

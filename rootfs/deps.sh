@@ -13,7 +13,9 @@ busybox-static e2fsprogs cpio gzip xz-utils zstd file dpkg-dev kmod
 coreutils util-linux fdisk apt
 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu musl-dev:arm64
 linux-libc-dev-arm64-cross
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev
+linux-source-6.1 bc bison flex libelf-dev libssl-dev patch
+gnuplot-nox initramfs-tools mdadm"
 
 SRC=/etc/apt/sources.list.d/debian.sources
 need_update=

@@ -11,7 +11,9 @@
 # modules.dep says they need (depmod's lists are already transitive), a
 # modules.dep trimmed to the packed modules (busybox modprobe and blkasm's
 # mod_load read it) and the kernel's modules.builtin. Names match with - and _
-# equivalent; a built-in name is noted, a name found nowhere is an error.
+# equivalent; built-in names are noted (one line), a name found nowhere is
+# an error. A kernel with everything built in (KERNEL=tree) has an empty
+# modules.dep: then only it and modules.builtin are packed.
 set -eu
 [ $# -ge 3 ] || { echo "usage: modules.sh KERNEL_DIR ROOT LIST..." >&2; exit 2; }
 kdir=$1 root=$2
@@ -34,9 +36,10 @@ awk -v builtin="$mdir/modules.builtin" '
 		for (i = 1; i <= n; i++) {
 			m = order[i]
 			if (m in found) continue
-			if (m in isbuiltin) { print "modules: " m " is built in" > "/dev/stderr"; continue }
+			if (m in isbuiltin) { bi = bi " " m; continue }
 			print "modules: module " m " not found in " FILENAME > "/dev/stderr"; bad = 1
 		}
+		if (bi != "") print "modules: built in:" bi > "/dev/stderr"
 		exit bad
 	}' "$names" "$mdir/modules.dep" | sort -u > "$mods"
 

@@ -13,6 +13,12 @@ KERNEL_META = linux-image-arm64
 KERNEL_SUFFIX = -unsigned
 KERNEL_FORMAT = image
 
+# The board's own kernel (make kernel, KERNEL=tree): kernel.config here,
+# cross-built with Debian's aarch64 cross compiler.
+KARCH = arm64
+KCROSS = aarch64-linux-gnu-
+KIMAGE = arch/arm64/boot/Image
+
 # -cpu max is 6x slower under TCG (pointer authentication); cortex-a57 is not.
 QEMU = qemu-system-aarch64
 QEMU_ARGS = -accel tcg -M virt -cpu cortex-a57 -m 512 -nodefaults -nographic -no-reboot

@@ -11,6 +11,12 @@ KERNEL_META = linux-image-amd64
 KERNEL_SUFFIX =
 KERNEL_FORMAT = vmlinux
 
+# The board's own kernel (make kernel, KERNEL=tree): kernel.config here,
+# built natively; QEMU boots the uncompressed vmlinux through PVH.
+KARCH = x86_64
+KCROSS =
+KIMAGE = vmlinux
+
 QEMU = qemu-system-x86_64
 QEMU_ARGS = -accel tcg -m 512 -nodefaults -nographic -no-reboot
 CONSOLE = ttyS0

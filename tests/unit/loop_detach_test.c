@@ -124,6 +124,37 @@ ATF_TC_BODY(detach_still_held_at_limit, tc)
 	ATF_CHECK_EQ(fake_open_fds(), 0);	/* the uevent socket too */
 }
 
+/* Kernels before 4.4 refuse LOOP_CLR_FD while others hold the device. */
+ATF_TC_WITHOUT_HEAD(detach_retries_refused_clear);
+ATF_TC_BODY(detach_retries_refused_clear, tc)
+{
+	attached();
+	fake_random_set(0);
+	mark();
+	status_reply(0, IMG_DEV, IMG_INO);
+	fake_ioctl_push(LOOP_CLR_FD, -EBUSY);
+	fake_ioctl_push(LOOP_CLR_FD, -EBUSY);
+	ATF_CHECK_EQ(loop_detach(&dev, &res), 0);
+	ATF_CHECK_EQ(fake_ioctl_count(LOOP_CLR_FD), 3);
+	ATF_CHECK_EQ(res.outcome, RETRY_DONE);
+	ATF_CHECK_EQ(res.attempts, 3);
+	ATF_CHECK_EQ(fake_wait_count(), 2);
+	ATF_CHECK_EQ(dev.fd, -1);
+	ATF_CHECK_EQ(fake_open_fds(), 0);
+	ATF_CHECK_EQ(fake_bad_fds(), 0);
+
+	/* Refused for good: bounded, and nothing left open. */
+	attached();
+	status_reply(0, IMG_DEV, IMG_INO);
+	for (int i = 0; i < 64; i++)
+		fake_ioctl_push(LOOP_CLR_FD, -EBUSY);
+	ATF_CHECK_EQ(loop_detach(&dev, &res), -EBUSY);
+	ATF_CHECK_EQ(res.outcome, RETRY_ATTEMPT_CAP);
+	ATF_CHECK_EQ(res.attempts, 64);
+	ATF_CHECK_EQ(fake_open_fds(), 0);
+	ATF_CHECK_EQ(fake_bad_fds(), 0);
+}
+
 ATF_TC_WITHOUT_HEAD(backing_file);
 ATF_TC_BODY(backing_file, tc)
 {
@@ -144,6 +175,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, detach_already_unbound);
 	ATF_TP_ADD_TC(tp, detach_released_device_reopens);
 	ATF_TP_ADD_TC(tp, detach_still_held_at_limit);
+	ATF_TP_ADD_TC(tp, detach_retries_refused_clear);
 	ATF_TP_ADD_TC(tp, backing_file);
 	return atf_no_error();
 }
