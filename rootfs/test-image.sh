@@ -4,7 +4,7 @@
 # rootfs/test-init.sh as /sbin/init. An ext4 image made with mke2fs -d,
 # sparse.
 #
-# usage: test-image.sh [-k KERNEL_DIR -m LIST...] [-t TOOLS_DIR]
+# usage: test-image.sh [-k KERNEL_DIR -m LIST...] [-t TOOLS_DIR] [-x PROG...]
 #                      OUT.img BUSYBOX_DIR BLKASM PROBER GUEST_DIR
 #   -k KERNEL_DIR  from kernel.sh; with -m, /lib/modules/<kver>/ gets the
 #                  modules of each LIST (board/<name>/modules and
@@ -14,14 +14,17 @@
 #   -t TOOLS_DIR   debtools.sh's root: Debian's mdadm, dmsetup, thin tools
 #                  and e2fsprogs with their libraries, copied over the root
 #                  (the x86_64 board only; the aarch64 root has none)
+#   -x PROG        a further static program of the board for /usr/bin
+#                  (repeatable), e.g. tests/tools/aio_stress
 set -eu
 abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
-kdir= lists= tools=
-while getopts k:m:t: opt; do
+kdir= lists= tools= progs=
+while getopts k:m:t:x: opt; do
 	case $opt in
 	k) kdir=$(abs "$OPTARG") ;;
 	m) lists="$lists $(abs "$OPTARG")" ;;
 	t) tools=$(abs "$OPTARG") ;;
+	x) progs="$progs $(abs "$OPTARG")" ;;
 	*) exit 2 ;;
 	esac
 done
@@ -42,6 +45,9 @@ rm -f bin/init
 cp "$top/test-init.sh" sbin/init
 cp "$blkasm" usr/bin/blkasm
 cp "$prober" usr/bin/prober
+for p in $progs; do
+	cp "$p" usr/bin/
+done
 cp "$guest"/*.sh "$guest"/*.conf tests/
 chmod 0755 sbin/init tests/*.sh
 chmod 1777 tmp

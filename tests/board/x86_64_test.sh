@@ -310,10 +310,48 @@ panic=-1 root=/dev/mapper/blkasm-root rw guest.test=stack_check"
 	grep -E 'blkasm: (ready|stack|pool|rootvol|root):' console.log
 }
 
+atf_test_case thin_aio_stack
+thin_aio_stack_head()
+{
+	atf_set descr "thin: ext4 (dioread_nolock) on a thin volume of a pool on md raid1 arrays of loop images, all from one plan, takes aio_stress; fsck clean, pool sound, nothing left after down"
+	atf_set timeout 300
+}
+thin_aio_stack_body()
+{
+	guest_test $B 240 thin_stack "${BLKASM_AIO_SECONDS:-25}"
+	expect_console '^AIO-STRESS end .* errors=0 verify_failures=0 stuck=0$'
+	expect_console '^THIN-STACK fsck after stress: rc=0$'
+	expect_console '^THIN-STACK left: md=0 dm=0 loops=0$'
+	expect_console '^THIN-STACK fsck after assembly: rc=0$'
+	expect_console '^md scenario: 0 failed checks$'
+	grep -E '^(AIO-STRESS|THIN-STACK) ' console.log
+}
+
+atf_test_case thin_metadata_failure
+thin_metadata_failure_head()
+{
+	atf_set descr "thin: the pool's metadata device fails under load: the pool reports it within 30 s, blkasm shows it and tears down; needs_check refuses the next up until thin_check clears it"
+	atf_set timeout 300
+}
+thin_metadata_failure_body()
+{
+	guest_test $B 240 thin_metafail ""
+	expect_console '^METAFAIL error: switch [0-9]+ ms, pool Fail after [0-9]+ ms$'
+	expect_console '^METAFAIL writes: switch [0-9]+ ms, pool ro,needs_check after [0-9]+ ms$'
+	expect_console '^METAFAIL writes: needs_check on disk: yes$'
+	expect_console '^METAFAIL writes: next up \(check no\): rc=[1-9]'
+	expect_console '^METAFAIL writes: next up \(check yes\): rc=0, pool rw -$'
+	expect_console '^METAFAIL corrupt: next up \(check yes\): rc=[1-9]'
+	expect_console '^md scenario: 0 failed checks$'
+	grep '^METAFAIL ' console.log
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case full_stack_root
 	atf_add_test_case thin_dmsetup_interop
+	atf_add_test_case thin_aio_stack
+	atf_add_test_case thin_metadata_failure
 	atf_add_test_case md_blkasm
 	atf_add_test_case md_mdadm_interop
 	atf_add_test_case md_stop_race
