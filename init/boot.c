@@ -117,14 +117,33 @@ static void log_kernel_ops(void)
 	log_info("kernel operations: %llu ms: %s", (unsigned long long)sum / 1000000, buf);
 }
 
-static void write_timings(struct boot *b, uint64_t ready_ms)
+/*
+ * blkasm's peak RSS (VmHWM, KiB), 0 when unreadable. Read before
+ * switch_root: the exec of the root's init starts a new mm, and with it a
+ * new VmHWM.
+ */
+static unsigned long peak_rss_kb(void)
+{
+	char buf[4096], *p;
+	unsigned long kb = 0;
+
+	if (file_read("/proc/self/status", buf, sizeof(buf)) < 0)
+		return 0;
+	p = strstr(buf, "\nVmHWM:");
+	if (p)
+		sscanf(p + 7, "%lu", &kb);
+	return kb;
+}
+
+static void write_timings(struct boot *b, uint64_t ready_ms, unsigned long hwm_kb)
 {
 	char buf[2048];
 	size_t len = 0;
 
 	len += (size_t)snprintf(buf + len, sizeof(buf) - len,
-				"kernel_to_init_ms %llu\ninit_to_ready_ms %llu\n",
-				(unsigned long long)b->uptime_ms, (unsigned long long)ready_ms);
+				"kernel_to_init_ms %llu\ninit_to_ready_ms %llu\nvm_hwm_kb %lu\n",
+				(unsigned long long)b->uptime_ms, (unsigned long long)ready_ms,
+				hwm_kb);
 	uint64_t ns[SYS_OP_KINDS], count[SYS_OP_KINDS];
 
 	sys_op_totals(ns, count);
@@ -224,6 +243,7 @@ static void boot_once(struct boot *b)
 {
 	const char *init;
 	uint64_t ready;
+	unsigned long hwm;
 
 	if (assemble(b) < 0)
 		return;
@@ -235,9 +255,11 @@ static void boot_once(struct boot *b)
 	}
 	move_host(b);
 	ready = sys_now_ms() - b->start_ms;
-	write_timings(b, ready);
+	hwm = peak_rss_kb();
+	write_timings(b, ready, hwm);
 	log_info("ready in %llu ms (%u nodes)", (unsigned long long)ready, b->plan.count);
 	log_kernel_ops();
+	log_info("peak memory: %lu KiB (VmHWM)", hwm);
 	maybe_break(b, BREAK_BOTTOM);
 	b->init_args[0] = (char *)init;
 	log_finish();

@@ -5,7 +5,8 @@
 #
 # usage: debtools.sh OUT
 # env:   DL (download cache), DEB_ARCH (must be this host's architecture:
-#        the library closure is found with the host's ldd)
+#        the library closure is found with the host's ldd); DEBTOOLS_PKGS,
+#        DEBTOOLS_FILES (other packages and files, below)
 #
 # The packages are fetched with apt-get download into $DL/debtools (a .deb
 # already there is used as is) and unpacked with dpkg-deb -x; nothing is
@@ -40,14 +41,16 @@ case $1 in /*) out=$1 ;; *) out=$PWD/$1 ;; esac
 : "${DL:?}" "${DEB_ARCH:?}"
 
 # The packages asked for, and what to take from them (symlinks are copied as
-# links; their targets must be in the list too).
-PKGS="mdadm dmsetup thin-provisioning-tools e2fsprogs"
-FILES="sbin/mdadm sbin/dmsetup
+# links; their targets must be in the list too). DEBTOOLS_PKGS and
+# DEBTOOLS_FILES replace both lists (rootfs/peer-busybox.sh: losetup,
+# mdadm and dmsetup for its initramfs).
+PKGS=${DEBTOOLS_PKGS:-"mdadm dmsetup thin-provisioning-tools e2fsprogs"}
+FILES=${DEBTOOLS_FILES:-"sbin/mdadm sbin/dmsetup
 usr/sbin/pdata_tools usr/sbin/thin_check usr/sbin/thin_dump
 usr/sbin/thin_restore usr/sbin/thin_ls usr/sbin/thin_repair
 usr/sbin/thin_metadata_size
 sbin/mke2fs sbin/mkfs.ext4 sbin/e2fsck sbin/fsck.ext4 sbin/dumpe2fs
-etc/mke2fs.conf"
+etc/mke2fs.conf"}
 LOADER=/lib64/ld-linux-x86-64.so.2
 MULTIARCH=x86_64-linux-gnu
 

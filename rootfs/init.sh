@@ -4,9 +4,13 @@
 #
 # Prints a fixed marker and what was assembled, then powers off so QEMU
 # exits 0. With demo.shell on the kernel command line it runs an
-# interactive shell on the console first.
+# interactive shell on the console first; with demo.dmesg it prints the
+# kernel's log (dmesg) between DEMO-DMESG-BEGIN and DEMO-DMESG-END lines.
 PATH=/bin:/sbin
 export PATH
+# First, a line with the kernel's timestamp: make bench measures from the
+# initramfs's switch_root to here (/dev is the initramfs's, moved in).
+[ -c /dev/kmsg ] && echo "demo-root: init started" > /dev/kmsg
 
 grep -qs ' /proc ' /proc/mounts || mount -t proc proc /proc
 grep -qs ' /sys ' /proc/mounts || mount -t sysfs sysfs /sys
@@ -33,6 +37,14 @@ if [ -d /run/blkasm ]; then
 fi
 echo "BLKASM-ROOT-END"
 
+case " $(cat /proc/cmdline) " in
+*" demo.dmesg "*)
+	# The kernel's log with its timestamps, for a boot made quiet.
+	echo "DEMO-DMESG-BEGIN"
+	dmesg
+	echo "DEMO-DMESG-END"
+	;;
+esac
 case " $(cat /proc/cmdline) " in
 *" demo.shell "*)
 	echo "blkasm demo root: interactive shell, exit to power off"

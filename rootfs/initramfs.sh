@@ -3,8 +3,8 @@
 # folder archived with owner 0:0, plus a hand-made cpio member for the
 # /dev/console node (mknod would need root) so PID 1 starts with a console.
 #
-# usage: initramfs.sh [-o ONDEMAND] OUT.cpio.gz INIT BUSYBOX_DIR KERNEL_DIR
-#                     MODULE_LIST [PLAN]
+# usage: initramfs.sh [-o ONDEMAND] [-t TREE] OUT.cpio.gz INIT BUSYBOX_DIR
+#                     KERNEL_DIR MODULE_LIST [PLAN]
 #   INIT         the blkasm binary, becomes /init
 #   BUSYBOX_DIR  from busybox.sh (busybox + applets)
 #   KERNEL_DIR   from kernel.sh (kver, modules/lib/modules/<kver>/)
@@ -12,6 +12,8 @@
 #   PLAN         optional: a plan file, becomes /etc/blkasm.conf
 #   -o ONDEMAND  board/<name>/modules.ondemand: modules packed as well but not
 #                loaded at boot (blkasm's drivers load them when needed)
+#   -t TREE      a folder copied over the staging folder last (the busybox
+#                peer of make bench: Debian's tools and their libraries)
 # Contents:
 #   /init  /bin/busybox + applet links (rescue shell /bin/sh)
 #   /dev/console  /proc /sys /run /root /host /tmp  (empty dirs)
@@ -20,10 +22,11 @@
 #   /etc/blkasm/modules   the boot list only (names, in order)
 set -eu
 abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
-ondemand=
-while getopts o: opt; do
+ondemand= tree=
+while getopts o:t: opt; do
 	case $opt in
 	o) ondemand=$(abs "$OPTARG") ;;
+	t) tree=$(abs "$OPTARG") ;;
 	*) exit 2 ;;
 	esac
 done
@@ -49,6 +52,7 @@ done
 
 sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$list" > etc/blkasm/modules
 "$top/modules.sh" "$kdir" . "$list" ${ondemand:+"$ondemand"}
+[ -z "$tree" ] || cp -a "$tree/." .
 
 # One newc header: name mode rdevmajor rdevminor (ino 0 works for the kernel).
 newc() {

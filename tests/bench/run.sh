@@ -5,9 +5,10 @@
 #
 # usage: run.sh O B   (the build folder and the board's build folder)
 # The loop benchmarks need root (loop devices); without it, sudo. The md
-# benchmark boots B's test root (tests/bench/md_bench.sh). A failing
-# benchmark does not keep the next from running; the exit status is 1 if
-# any failed.
+# and thin benchmarks boot B's test root (tests/bench/md_bench.sh,
+# tests/bench/thin_bench.sh); the boot benchmark boots blkasm and its peers
+# (tests/bench/boot_bench.sh: boot.md and boot.png). A failing benchmark
+# does not keep the next from running; the exit status is 1 if any failed.
 set -eu
 O=$1
 B=$2
@@ -20,4 +21,7 @@ rc=0
 "$(dirname "$0")/loop_bench.sh" "$B/blkasm" "$O/host/tests/bench/hold" \
 	"$O/host/tests/race/prober" "$O/bench/loop.md" || rc=1
 "$(dirname "$0")/md_bench.sh" "$B" "$O/bench/md.md" || rc=1
+"$(dirname "$0")/thin_bench.sh" "$B" "$O/bench/thin.md" || rc=1
+# Last: it reuses the thin benchmark's samples for its scale table.
+"$(dirname "$0")/boot_bench.sh" "$O" "$B" "$O/bench/boot.md" || rc=1
 exit "$rc"
