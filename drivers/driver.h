@@ -89,6 +89,13 @@ int driver_resolve_device(struct run_ctx *c, struct plan_node *n, const char *ke
 int driver_resolve(struct run_ctx *c, struct plan_node *n, const char *value,
 		   char *out, size_t size);
 
+/*
+ * A validation error at an option's first value (or at the option when it
+ * has none): fills err, returns -EINVAL.
+ */
+int driver_bad(struct plan *p, struct plan_error *err, const struct plan_opt *o,
+	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* Writes a node's summary or diagnosis (cut short when too long). */
 void driver_say(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

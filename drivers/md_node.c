@@ -31,22 +31,6 @@ static const struct driver_opt md_opts[] = {
 	{ .key = NULL },
 };
 
-static int bad(struct plan *p, struct plan_error *err, const struct plan_opt *o,
-	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int bad(struct plan *p, struct plan_error *err, const struct plan_opt *o,
-	       const char *fmt, ...)
-{
-	va_list ap;
-
-	snprintf(err->file, sizeof(err->file), "%s", p->file);
-	err->pos = o->nvalues ? o->values[0].pos : o->pos;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 static int parse_level(const char *v, int32_t *level)
 {
 	static const struct { const char *name; int32_t level; } levels[] = {
@@ -83,7 +67,7 @@ static int check_values(struct plan *p, struct plan_node *n, struct md_conf *mc,
 
 	if ((o = plan_opt(n, "uuid"))) {
 		if (mdsb_uuid_parse(o->values[0].text, mc->uuid) < 0)
-			return bad(p, err, o, "uuid of md node '%s' must be 32 hex digits "
+			return driver_bad(p, err, o, "uuid of md node '%s' must be 32 hex digits "
 				   "(xxxxxxxx:xxxxxxxx:xxxxxxxx:xxxxxxxx)", n->name);
 		mc->has_uuid = true;
 	}
@@ -91,18 +75,18 @@ static int check_values(struct plan *p, struct plan_node *n, struct md_conf *mc,
 	snprintf(mc->name, sizeof(mc->name), "%s", v ? v : n->name);
 	mc->name_given = v != NULL;
 	if (!name_ok(v ? v : n->name))	/* mc->name would hide a name cut short */
-		return bad(p, err, plan_opt(n, v ? "name" : "members") ?: &node_at,
+		return driver_bad(p, err, plan_opt(n, v ? "name" : "members") ?: &node_at,
 			   "md array name '%.40s' must be 1 to 32 letters, digits, '.', '_' or '-'%s",
 			   v ? v : n->name, v ? "" : " (set name)");
 	if ((o = plan_opt(n, "number"))) {
 		mc->number = (unsigned int)strtoul(o->values[0].text, NULL, 10);
 		if (strlen(o->values[0].text) > 3 || mc->number > 511)
-			return bad(p, err, o, "number of md node '%s' must be 0 to 511", n->name);
+			return driver_bad(p, err, o, "number of md node '%s' must be 0 to 511", n->name);
 		mc->has_number = true;
 	}
 	if ((o = plan_opt(n, "level"))) {
 		if (parse_level(o->values[0].text, &mc->level) < 0)
-			return bad(p, err, o, "level of md node '%s' must be raid0, raid1, "
+			return driver_bad(p, err, o, "level of md node '%s' must be raid0, raid1, "
 				   "raid5 or raid10", n->name);
 		mc->has_level = true;
 	}
@@ -115,7 +99,7 @@ static int check_values(struct plan *p, struct plan_node *n, struct md_conf *mc,
 		else if (!strcmp(v, "now"))
 			mc->degraded = MD_DEGRADED_NOW;
 		else
-			return bad(p, err, o, "degraded of md node '%s' must be never, after "
+			return driver_bad(p, err, o, "degraded of md node '%s' must be never, after "
 				   "or now", n->name);
 	}
 	return 0;
@@ -131,18 +115,18 @@ static int check_create(struct plan *p, struct plan_node *n, struct md_conf *mc,
 
 	if ((o = plan_opt(n, "chunk")) && (chunk < 4096 || chunk > (256u << 20) ||
 					   (chunk & (chunk - 1))))
-		return bad(p, err, o, "chunk of md node '%s' must be a power of two "
+		return driver_bad(p, err, o, "chunk of md node '%s' must be a power of two "
 			   "from 4K to 256M", n->name);
 	mc->chunk_sectors = (uint32_t)(chunk / 512);
 	if (!mc->create)
 		return 0;
 	o = plan_opt(n, "create");
 	if (!members)
-		return bad(p, err, o, "md node '%s' creates an array: it needs members", n->name);
+		return driver_bad(p, err, o, "md node '%s' creates an array: it needs members", n->name);
 	if (!mc->has_level)
-		return bad(p, err, o, "md node '%s' creates an array: it needs a level", n->name);
+		return driver_bad(p, err, o, "md node '%s' creates an array: it needs a level", n->name);
 	if (count < least[mc->level] || count > MD_MAX_MEMBERS)
-		return bad(p, err, members, "a raid%d array needs %u to %u members, "
+		return driver_bad(p, err, members, "a raid%d array needs %u to %u members, "
 			   "md node '%s' has %u", mc->level, least[mc->level],
 			   MD_MAX_MEMBERS, n->name, count);
 	return 0;
@@ -163,7 +147,7 @@ static int md_validate(struct plan *p, struct plan_node *n, struct plan_error *e
 	wait = plan_opt(n, "wait");
 	mc->wait_ms = wait ? (uint32_t)strtoul(wait->values[0].text, NULL, 10) * 1000 : 10000;
 	if (wait && (strlen(wait->values[0].text) > 4 || mc->wait_ms > 3600 * 1000))
-		return bad(p, err, wait, "wait of md node '%s' must be at most 3600 seconds",
+		return driver_bad(p, err, wait, "wait of md node '%s' must be at most 3600 seconds",
 			   n->name);
 	r = check_values(p, n, mc, err);
 	if (r == 0)
@@ -178,7 +162,7 @@ static int md_validate(struct plan *p, struct plan_node *n, struct plan_error *e
 		return -EINVAL;
 	}
 	if (members && members->nvalues > MD_MAX_MEMBERS)
-		return bad(p, err, members, "md node '%s' has %u members, at most %u",
+		return driver_bad(p, err, members, "md node '%s' has %u members, at most %u",
 			   n->name, members->nvalues, MD_MAX_MEMBERS);
 	snprintf(n->claim, sizeof(n->claim), "name the md array %s", mc->name);
 	return 0;

@@ -93,6 +93,19 @@ int driver_resolve(struct run_ctx *c, struct plan_node *n, const char *v,
 	return r;
 }
 
+int driver_bad(struct plan *p, struct plan_error *err, const struct plan_opt *o,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(err->file, sizeof(err->file), "%s", p->file);
+	err->pos = o->nvalues ? o->values[0].pos : o->pos;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
 void driver_say(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;

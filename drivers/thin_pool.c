@@ -36,22 +36,6 @@ static const struct driver_opt pool_opts[] = {
 	{ .key = NULL },
 };
 
-static int bad(struct plan *p, struct plan_error *err, const struct plan_opt *o,
-	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int bad(struct plan *p, struct plan_error *err, const struct plan_opt *o,
-	       const char *fmt, ...)
-{
-	va_list ap;
-
-	snprintf(err->file, sizeof(err->file), "%s", p->file);
-	err->pos = o->nvalues ? o->values[0].pos : o->pos;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 bool thin_dm_name(const struct plan_node *n, char *out, size_t size)
 {
 	const char *v = plan_str(n, "name");
@@ -69,7 +53,7 @@ static int check_devices(struct plan *p, struct plan_node *n, struct thin_pool_c
 	uint64_t size = driver_size(n, "metadata-size", 4u << 20);
 
 	if (dev && (meta || data))
-		return bad(p, err, dev, "thin-pool '%s' takes either device or metadata and "
+		return driver_bad(p, err, dev, "thin-pool '%s' takes either device or metadata and "
 			   "data", n->name);
 	if (!dev && !(meta && data)) {
 		snprintf(err->file, sizeof(err->file), "%s", p->file);
@@ -79,9 +63,9 @@ static int check_devices(struct plan *p, struct plan_node *n, struct thin_pool_c
 		return -EINVAL;
 	}
 	if (o && !dev)
-		return bad(p, err, o, "metadata-size of thin-pool '%s' goes with device", n->name);
+		return driver_bad(p, err, o, "metadata-size of thin-pool '%s' goes with device", n->name);
 	if (o && (size < (2u << 20) || size > (16ull << 30) || size % 4096))
-		return bad(p, err, o, "metadata-size of thin-pool '%s' must be 2M to 16G in "
+		return driver_bad(p, err, o, "metadata-size of thin-pool '%s' must be 2M to 16G in "
 			   "steps of 4K", n->name);
 	pc->sliced = dev != NULL;
 	pc->meta_sectors = size / 512;
@@ -106,7 +90,7 @@ static int pool_validate(struct plan *p, struct plan_node *n, struct plan_error 
 	if (!thin_dm_name(n, pc->dm_name, sizeof(pc->dm_name))) {
 		o = plan_opt(n, "name");
 		if (o)
-			return bad(p, err, o, "thin-pool '%s': '%s' is not a device-mapper name",
+			return driver_bad(p, err, o, "thin-pool '%s': '%s' is not a device-mapper name",
 				   n->name, pc->dm_name);
 		snprintf(err->file, sizeof(err->file), "%s", p->file);
 		err->pos = n->name_pos;
@@ -123,7 +107,7 @@ static int pool_validate(struct plan *p, struct plan_node *n, struct plan_error 
 	o = plan_opt(n, "block-size");
 	if (o && (pc->block_sectors < THIN_BLOCK_MIN || pc->block_sectors > THIN_BLOCK_MAX ||
 		  pc->block_sectors % THIN_BLOCK_MIN || driver_size(n, "block-size", 0) % 512))
-		return bad(p, err, o, "block-size of thin-pool '%s' must be 64K to 1G in "
+		return driver_bad(p, err, o, "block-size of thin-pool '%s' must be 64K to 1G in "
 			   "steps of 64K", n->name);
 	pc->low_water = driver_size(n, "low-water", 0);
 	pc->create = driver_bool(n, "create", false);

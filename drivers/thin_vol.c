@@ -33,22 +33,6 @@ static const struct driver_opt thin_opts[] = {
 	{ .key = NULL },
 };
 
-static int bad(struct plan *p, struct plan_error *err, const struct plan_opt *o,
-	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int bad(struct plan *p, struct plan_error *err, const struct plan_opt *o,
-	       const char *fmt, ...)
-{
-	va_list ap;
-
-	snprintf(err->file, sizeof(err->file), "%s", p->file);
-	err->pos = o->nvalues ? o->values[0].pos : o->pos;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 /* The node an OPT_NODES option names, of the wanted kind. */
 static int node_of_kind(struct plan *p, struct plan_node *n, const char *key,
 			const char *kind, struct plan_error *err)
@@ -57,7 +41,7 @@ static int node_of_kind(struct plan *p, struct plan_node *n, const char *key,
 	int i = plan_find(p, o->values[0].text);
 
 	if (i < 0 || strcmp(p->nodes[i].kind, kind))
-		return bad(p, err, o, "%s of thin node '%s' must name a %s node", key, n->name,
+		return driver_bad(p, err, o, "%s of thin node '%s' must name a %s node", key, n->name,
 			   kind);
 	return i;
 }
@@ -74,7 +58,7 @@ static int thin_validate(struct plan *p, struct plan_node *n, struct plan_error 
 	n->conf = tc;
 	tc->origin = -1;
 	if (!thin_dm_name(n, tc->dm_name, sizeof(tc->dm_name)))
-		return bad(p, err, plan_opt(n, "name") ?: plan_opt(n, "pool"), "thin node '%s': "
+		return driver_bad(p, err, plan_opt(n, "name") ?: plan_opt(n, "pool"), "thin node '%s': "
 			   "'%s' is not a device-mapper name", n->name, tc->dm_name);
 	i = node_of_kind(p, n, "pool", "thin-pool", err);
 	if (i < 0)
@@ -84,13 +68,13 @@ static int thin_validate(struct plan *p, struct plan_node *n, struct plan_error 
 	id = strtoull(o->values[0].text, NULL, 10);
 	/* OPT_UINT let through only 0 to UINT_MAX, leading zeros included. */
 	if (id > THIN_DEV_ID_MAX)
-		return bad(p, err, o, "id of thin node '%s' must be 0 to %u", n->name,
+		return driver_bad(p, err, o, "id of thin node '%s' must be 0 to %u", n->name,
 			   THIN_DEV_ID_MAX);
 	tc->id = (uint32_t)id;
 	o = plan_opt(n, "size");
 	tc->sectors = driver_size(n, "size", 0) / 512;
 	if (!tc->sectors || driver_size(n, "size", 0) % 512)
-		return bad(p, err, o, "size of thin node '%s' must be a non-zero multiple of 512",
+		return driver_bad(p, err, o, "size of thin node '%s' must be a non-zero multiple of 512",
 			   n->name);
 	if (plan_opt(n, "snapshot-of")) {
 		i = node_of_kind(p, n, "snapshot-of", "thin", err);
@@ -99,7 +83,7 @@ static int thin_validate(struct plan *p, struct plan_node *n, struct plan_error 
 		const struct plan_opt *op = plan_opt(&p->nodes[i], "pool");
 
 		if (!op || strcmp(op->values[0].text, plan_opt(n, "pool")->values[0].text))
-			return bad(p, err, plan_opt(n, "snapshot-of"), "snapshot-of of thin node "
+			return driver_bad(p, err, plan_opt(n, "snapshot-of"), "snapshot-of of thin node "
 				   "'%s' must name a thin node of the same pool", n->name);
 		tc->origin = i;
 	}
