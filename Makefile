@@ -99,7 +99,7 @@ BASE_CPPFLAGS = -Ilib -Idrivers -I$(UL)/libblkid/src -I$(UL)/libmount/src \
 BASE_LDFLAGS = -static -Wl,--gc-sections -s $(BOARD_LDFLAGS)
 UL_LIBS = $(UL)/.libs/libmount.a $(UL)/.libs/libblkid.a
 
-SRCS = $(wildcard lib/*.c drivers/*.c init/*.c)
+SRCS = $(wildcard lib/*.c drivers/*.c drivers/*/*.c init/*.c)
 OBJS = $(SRCS:%.c=$(B)/obj/%.o)
 
 # Host (glibc) ATF-C tests, one program per tests/<dir>/*_test.c, in
@@ -110,7 +110,7 @@ HOST_CFLAGS ?= -O1 -g
 HOST_CPPFLAGS = -Ilib -Idrivers -I/usr/include/blkid -I/usr/include/libmount
 # -pthread: lib/exec.c runs nodes on threads (musl has them in libc).
 HOST_LIBS = -latf-c -lblkid -lmount -pthread
-HOST_SRCS = $(filter-out lib/sys.c,$(wildcard lib/*.c drivers/*.c))
+HOST_SRCS = $(filter-out lib/sys.c,$(wildcard lib/*.c drivers/*.c drivers/*/*.c))
 HOST_OBJS = $(HOST_SRCS:%.c=$(O)/host/obj/%.o)
 FAKE_SRCS = $(wildcard tests/unit/fake_*.c)
 FAKE_OBJS = $(FAKE_SRCS:%.c=$(O)/host/obj/%.o)

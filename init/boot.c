@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* blkasm as PID 1: from the kernel's hand-over to the root's init. */
+#include "table.h"
 #include "init.h"
 #include "exec.h"
 #include "graph.h"
@@ -182,9 +183,9 @@ static int build_plan(struct boot *b)
 		return r;
 	}
 	if (text)	/* plan_parse starts the plan afresh */
-		r = plan_parse(&b->plan, conf, text, len, &err);
+		r = plan_parse(&b->plan, driver_table, conf, text, len, &err);
 	else
-		plan_init(&b->plan, conf), r = 0;
+		plan_init(&b->plan, conf, driver_table), r = 0;
 	free(text);
 	if (r == 0)
 		r = rootplan_add(&b->plan, &b->bp);

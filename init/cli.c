@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The commands for a running system: plan, up, down, status. */
+#include "table.h"
 #include "cli.h"
 #include "driver.h"
 #include "exec.h"
@@ -23,7 +24,7 @@ static int load(const struct cli *c, struct plan *p)
 	char msg[1024];
 	int r;
 
-	r = plan_load(p, c->conf ? c->conf : CLI_DEFAULT_CONF, &err);
+	r = plan_load(p, driver_table, c->conf ? c->conf : CLI_DEFAULT_CONF, &err);
 	if (r < 0) {
 		fprintf(stderr, "%s\n", plan_error_str(&err, msg, sizeof(msg)));
 		plan_free(p);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "table.h"
 #include "init.h"
 #include "cli.h"
 #include "file.h"
@@ -53,9 +54,9 @@ static int cmd_plan_cmdline(const struct cli *c, const char *text)
 		return 1;
 	}
 	if (c->conf)
-		r = plan_load(&p, c->conf, &err);
+		r = plan_load(&p, driver_table, c->conf, &err);
 	else
-		plan_init(&p, "kernel command line"), r = 0;
+		plan_init(&p, "kernel command line", driver_table), r = 0;
 	if (r == 0 && rootplan_add(&p, &bp) == -ENODEV) {
 		log_err("kernel command line: no root= given: nothing to assemble");
 		plan_free(&p);

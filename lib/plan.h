@@ -64,6 +64,7 @@ struct plan_node {
 
 struct plan {
 	char *file;			/* for messages */
+	const struct driver *const *kinds;	/* the node kinds, NULL-terminated */
 	char *text;			/* the source, owned */
 	struct plan_node *nodes;
 	unsigned int count, cap;
@@ -79,12 +80,13 @@ struct plan_error {
 const char *plan_error_str(const struct plan_error *err, char *buf, size_t size);
 
 /*
- * Parses plan text (not NUL-terminated necessarily). Syntax only: kinds,
- * options and references are checked by plan_validate.
+ * Parses plan text (not NUL-terminated necessarily) for the node kinds in
+ * kinds (NULL-terminated). Syntax only: options and references are
+ * checked by plan_validate.
  * Returns 0, or -EINVAL with err filled, or -ENOMEM.
  */
-int plan_parse(struct plan *p, const char *file, const char *text, size_t len,
-	       struct plan_error *err);
+int plan_parse(struct plan *p, const struct driver *const *kinds, const char *file,
+	       const char *text, size_t len, struct plan_error *err);
 
 /*
  * Checks everything that can be checked before touching a device: known
@@ -96,9 +98,10 @@ int plan_parse(struct plan *p, const char *file, const char *text, size_t len,
 int plan_validate(struct plan *p, struct plan_error *err);
 
 /* Reads, parses and validates a plan file. */
-int plan_load(struct plan *p, const char *path, struct plan_error *err);
+int plan_load(struct plan *p, const struct driver *const *kinds, const char *path,
+	      struct plan_error *err);
 
-void plan_init(struct plan *p, const char *file);
+void plan_init(struct plan *p, const char *file, const struct driver *const *kinds);
 void plan_free(struct plan *p);
 
 /* Nodes made in code (root-on-loop from the kernel command line). */

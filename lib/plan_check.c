@@ -17,10 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The mount kind is the one the core knows: paths live in mounted filesystems. */
-#define MOUNT_KIND "mount"
-#define MOUNT_TARGET "target"
-
 static const struct driver_opt *driver_opt_find(const struct driver *drv, const char *key)
 {
 	for (const struct driver_opt *d = drv->opts; d->key; d++)
@@ -54,7 +50,7 @@ static int check_device(struct plan *p, const struct driver_opt *d,
 	const char *why = "";
 
 	if (j >= 0) {
-		drv = driver_find(p->nodes[j].kind);
+		drv = driver_find(p->kinds, p->nodes[j].kind);
 		if (drv && !drv->provides_device)
 			return plan_fail(err, p, v->pos,
 					 "node '%s' is a %s node, which provides no device "
@@ -191,16 +187,25 @@ static bool path_under(const char *path, const char *target)
 	return !strncmp(path, target, len) && (path[len] == '\0' || path[len] == '/');
 }
 
-/* The mount node (not i) whose target holds path, the longest one; or -1. */
+/* The mount point node m provides, or NULL (its kind declares the option). */
+static const char *mount_point(const struct plan *p, unsigned int m)
+{
+	const struct driver *drv = driver_find(p->kinds, p->nodes[m].kind);
+
+	return drv && drv->mount_point_opt ? plan_str(&p->nodes[m], drv->mount_point_opt)
+					   : NULL;
+}
+
+/* The node (not i) whose mount point holds path, the longest one; or -1. */
 static int mount_holding(const struct plan *p, unsigned int i, const char *path)
 {
 	size_t best_len = 0;
 	int best = -1;
 
 	for (unsigned int m = 0; m < p->count; m++) {
-		const char *t = plan_str(&p->nodes[m], MOUNT_TARGET);
+		const char *t = m == i ? NULL : mount_point(p, m);
 
-		if (m == i || strcmp(p->nodes[m].kind, MOUNT_KIND) || !t || t[0] != '/')
+		if (!t || t[0] != '/')
 			continue;
 		if (path_under(path, t) && (best < 0 || strlen(t) > best_len)) {
 			best = (int)m;
@@ -251,13 +256,13 @@ static int check_kind(struct plan *p, struct plan_node *n, struct plan_error *er
 	char known[256];
 	size_t used = 0;
 
-	n->drv = driver_find(n->kind);
+	n->drv = driver_find(p->kinds, n->kind);
 	if (n->drv)
 		return 0;
 	known[0] = '\0';
-	for (unsigned int i = 0; driver_table[i] && used < sizeof(known); i++)
+	for (unsigned int i = 0; p->kinds && p->kinds[i] && used < sizeof(known); i++)
 		used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s",
-					 i ? ", " : "", driver_table[i]->kind);
+					 i ? ", " : "", p->kinds[i]->kind);
 	return plan_fail(err, p, n->pos, "unknown node kind '%.64s' (expected one of: %s)",
 			 n->kind, known);
 }

@@ -15,9 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-void plan_init(struct plan *p, const char *file)
+void plan_init(struct plan *p, const char *file, const struct driver *const *kinds)
 {
 	memset(p, 0, sizeof(*p));
+	p->kinds = kinds;
 	/* Never NULL but for want of memory: messages print it. */
 	p->file = strdup(file ? file : "");
 }

@@ -294,7 +294,7 @@ static int parse_not_node(struct lexer *lx, struct token *kind, struct token *na
 {
 	char what[80];
 
-	if (!driver_find(kind->text))
+	if (!driver_find(lx->p->kinds, kind->text))
 		return plan_fail(lx->err, lx->p, kind->pos,
 				 "option '%s' outside a node (expected KIND NAME { ... })",
 				 kind->text);
@@ -379,23 +379,24 @@ static int parse_text(struct plan *p, const char *text, size_t len,
 	return parse_all(&lx);
 }
 
-int plan_parse(struct plan *p, const char *file, const char *text, size_t len,
-	       struct plan_error *err)
+int plan_parse(struct plan *p, const struct driver *const *kinds, const char *file,
+	       const char *text, size_t len, struct plan_error *err)
 {
 	int r;
 
-	plan_init(p, file);
+	plan_init(p, file, kinds);
 	r = parse_text(p, text, len, err);
 	if (r == -ENOMEM)
 		plan_fail(err, p, (struct plan_pos){ 0, 0 }, "out of memory");
 	if (r < 0) {
 		plan_free(p);
-		plan_init(p, file);
+		plan_init(p, file, kinds);
 	}
 	return r;
 }
 
-int plan_load(struct plan *p, const char *path, struct plan_error *err)
+int plan_load(struct plan *p, const struct driver *const *kinds, const char *path,
+	      struct plan_error *err)
 {
 	char *text;
 	size_t len;
@@ -403,7 +404,7 @@ int plan_load(struct plan *p, const char *path, struct plan_error *err)
 
 	r = file_slurp(path, PLAN_MAX_BYTES, &text, &len);
 	if (r < 0) {
-		plan_init(p, path);
+		plan_init(p, path, kinds);
 		if (r == -EFBIG)
 			return plan_fail(err, p, (struct plan_pos){ 0, 0 },
 					 "too large (more than 1 MiB)");
@@ -411,13 +412,13 @@ int plan_load(struct plan *p, const char *path, struct plan_error *err)
 			  strerror(-r));
 		return r;
 	}
-	r = plan_parse(p, path, text, len, err);
+	r = plan_parse(p, kinds, path, text, len, err);
 	free(text);
 	if (r == 0)
 		r = plan_validate(p, err);
 	if (r < 0) {
 		plan_free(p);
-		plan_init(p, path);
+		plan_init(p, path, kinds);
 	}
 	return r;
 }

@@ -6,7 +6,7 @@
  * again must pack, and the packed table (relinked to DM_TABLE_STATUS's
  * "next" from the first spec) must unpack to the same targets.
  */
-#include "dm.h"
+#include "dm/dm.h"
 
 #include <errno.h>
 #include <linux/dm-ioctl.h>

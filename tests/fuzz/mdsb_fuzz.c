@@ -6,7 +6,7 @@
  * parses must rebuild into the same superblock, byte for byte where the
  * name is NUL-padded; mdsb_select then runs over copies of it.
  */
-#include "md_super.h"
+#include "md/md_super.h"
 
 #include <errno.h>
 #include <stdlib.h>

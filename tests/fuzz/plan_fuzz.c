@@ -5,6 +5,7 @@
  * inside the text; an accepted plan must be a sound graph: every node has
  * its driver, every edge names another node, once.
  */
+#include "table.h"
 #include "driver.h"
 #include "plan.h"
 
@@ -55,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r;
 
 	memset(&err, 0, sizeof(err));
-	r = plan_parse(&p, "fuzz.conf", (const char *)data, size, &err);
+	r = plan_parse(&p, driver_table, "fuzz.conf", (const char *)data, size, &err);
 	if (r == 0) {
 		r = plan_validate(&p, &err);
 		if (r == 0)

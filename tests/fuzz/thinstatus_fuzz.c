@@ -5,7 +5,7 @@
  * What parses is printed back in the kernel's format and must parse to
  * the same values; what does not must say why.
  */
-#include "thin_status.h"
+#include "dm/thin_status.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -19,7 +19,7 @@
 #include "devspec.h"
 #include "devwait.h"
 #include "file.h"
-#include "loop.h"
+#include "loop/loop.h"
 #include "mount.h"
 #include "probe.h"
 #include "retry.h"

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * drivers/dm_table.c: the bytes of packed tables (DM_TABLE_LOAD's layout),
+ * drivers/dm/dm_table.c: the bytes of packed tables (DM_TABLE_LOAD's layout),
  * unpacking DM_TABLE_STATUS's layout from untrusted bytes, dm_name_ok.
  */
-#include "dm.h"
+#include "dm/dm.h"
 
 #include <atf-c.h>
 #include <errno.h>

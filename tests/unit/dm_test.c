@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * drivers/dm.c against the in-memory device-mapper (fake_dm.c): the bytes
+ * drivers/dm/dm.c against the in-memory device-mapper (fake_dm.c): the bytes
  * each ioctl carries, the sequence of a pool's life, read-backs that do
  * not fit at first, removal rules, /dev/mapper nodes.
  */
-#include "dm.h"
+#include "dm/dm.h"
 #include "fake_dm.h"
 #include "fake_sys.h"
 #include "sys.h"
-#include "thin_status.h"
+#include "dm/thin_status.h"
 
 #include <atf-c.h>
 #include <errno.h>

@@ -2,7 +2,7 @@
 /*
  * The in-memory device-mapper of the unit tests; see fake_dm.h. Written
  * from the kernel's documented behaviour (dm-ioctl.c), independently of
- * drivers/dm*.c, so it checks their bytes rather than mirroring them.
+ * drivers/dm/dm*.c, so it checks their bytes rather than mirroring them.
  */
 #define _GNU_SOURCE
 #include "fake_dm.h"

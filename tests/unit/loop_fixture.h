@@ -4,7 +4,7 @@
 #define BLKASM_LOOP_FIXTURE_H
 
 #include "fake_sys.h"
-#include "loop.h"
+#include "loop/loop.h"
 #include "retry.h"
 
 #include <atf-c.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Creating md arrays on blank members (drivers/md_create.c), then
+ * Creating md arrays on blank members (drivers/md/md_create.c), then
  * assembling them, through the fake seam.
  *
  * Creating asks libblkid whether each member is blank, and libblkid opens

@@ -6,8 +6,9 @@
 #ifndef BLKASM_MD_FIXTURE_H
 #define BLKASM_MD_FIXTURE_H
 
+#include "table.h"
 #include "fake_sys.h"
-#include "md_node.h"
+#include "md/md_node.h"
 #include "plan.h"
 #include "retry.h"
 #include "sys.h"
@@ -173,7 +174,7 @@ static inline struct plan_node *plan_of(const char *text)
 
 	if (plan.nodes)
 		plan_free(&plan);
-	r = plan_parse(&plan, "t.conf", text, strlen(text), &err);
+	r = plan_parse(&plan, driver_table, "t.conf", text, strlen(text), &err);
 
 	if (r == 0)
 		r = plan_validate(&plan, &err);
@@ -185,7 +186,7 @@ static inline struct plan_node *plan_of(const char *text)
 
 static inline const struct driver *md(void)
 {
-	const struct driver *d = driver_find("md");
+	const struct driver *d = driver_find(driver_table, "md");
 
 	ATF_REQUIRE(d);
 	return d;

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The md node's options (drivers/md_node.c md_validate): each refusal with
+ * The md node's options (drivers/md/md_node.c md_validate): each refusal with
  * its text and the position it points at, and what good plans fill into
  * struct md_conf. Bringing arrays up and down: md_up_test.c.
  */
-#include "md_node.h"
+#include "table.h"
+#include "md/md_node.h"
 #include "plan.h"
 
 #include <atf-c.h>
@@ -22,7 +23,7 @@ static const char *first_error(const char *text)
 	struct plan p;
 	int r;
 
-	r = plan_parse(&p, "", text, strlen(text), &err);
+	r = plan_parse(&p, driver_table, "", text, strlen(text), &err);
 	if (r == 0) {
 		r = plan_validate(&p, &err);
 		plan_free(&p);
@@ -46,7 +47,7 @@ static const struct md_conf *valid(struct plan *p, const char *text)
 {
 	struct plan_error err;
 	char msg[1024];
-	int r = plan_parse(p, "t.conf", text, strlen(text), &err);
+	int r = plan_parse(p, driver_table, "t.conf", text, strlen(text), &err);
 
 	if (r == 0)
 		r = plan_validate(p, &err);

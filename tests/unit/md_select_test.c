@@ -4,7 +4,7 @@
  * events, slots from the freshest roles[], duplicates, mismatches; and
  * whether the slots present can start each level (mdsb_enough).
  */
-#include "md_super.h"
+#include "md/md_super.h"
 
 #include <atf-c.h>
 #include <errno.h>

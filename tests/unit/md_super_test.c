@@ -3,7 +3,7 @@
  * The md version-1 superblock: where it sits, encoding and decoding, each
  * refusal and its text, UUID text forms. Choosing members: md_select_test.
  */
-#include "md_super.h"
+#include "md/md_super.h"
 
 #include <atf-c.h>
 #include <errno.h>

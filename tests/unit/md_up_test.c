@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Assembling md arrays through the fake seam (drivers/md_up.c): members
+ * Assembling md arrays through the fake seam (drivers/md/md_up.c): members
  * carry real 1.2 superblocks, arrays are fake sysfs. By members and by
  * UUID, the degraded policies on the fake clock, refusals, and an array
  * object of the number that exists already. Creating: md_create_test.c;

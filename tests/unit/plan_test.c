@@ -4,6 +4,7 @@
  * class with its exact text, dependency edges, plans made in code, and
  * plan_load through the fake seam. Value syntax: plan_values_test.c.
  */
+#include "table.h"
 #include "fake_sys.h"
 #include "plan.h"
 
@@ -21,7 +22,7 @@ static struct plan parsed(const char *text)
 	struct plan p;
 	struct plan_error err;
 	char msg[1024];
-	int r = plan_parse(&p, "t.conf", text, strlen(text), &err);
+	int r = plan_parse(&p, driver_table, "t.conf", text, strlen(text), &err);
 
 	ATF_REQUIRE_MSG(r == 0, "parse: %s", plan_error_str(&err, msg, sizeof(msg)));
 	return p;
@@ -46,7 +47,7 @@ static const char *first_error(const char *text, size_t len)
 	struct plan p;
 	int r;
 
-	r = plan_parse(&p, "", text, len, &err);
+	r = plan_parse(&p, driver_table, "", text, len, &err);
 	if (r == 0) {
 		r = plan_validate(&p, &err);
 		plan_free(&p);
@@ -348,7 +349,7 @@ ATF_TC_BODY(nodes_made_in_code, tc)
 	struct plan_error err;
 	char msg[1024];
 
-	plan_init(&p, "cmdline");
+	plan_init(&p, "cmdline", driver_table);
 	n = plan_add_node(&p, "mount", "host");
 	ATF_REQUIRE(n != NULL);
 	ATF_CHECK_EQ(plan_node_set(n, "device", "UUID=1234"), 0);
@@ -372,7 +373,7 @@ ATF_TC_BODY(nodes_made_in_code, tc)
 			"cmdline: option 'target' of mount node 'root' takes one value, got 2");
 	plan_free(&p);
 
-	plan_init(&p, "cmdline");
+	plan_init(&p, "cmdline", driver_table);
 	n = plan_add_node(&p, "loop", "x");
 	ATF_CHECK_EQ(plan_node_set(n, "file", "/a\nb"), 0);
 	ATF_CHECK_EQ(plan_validate(&p, &err), -EINVAL);
@@ -423,14 +424,14 @@ ATF_TC_BODY(load, tc)
 	char msg[1024];
 
 	fake_reset();
-	ATF_CHECK_EQ(plan_load(&p, "/etc/blkasm.conf", &err), -ENOENT);
+	ATF_CHECK_EQ(plan_load(&p, driver_table, "/etc/blkasm.conf", &err), -ENOENT);
 	ATF_CHECK_STREQ(plan_error_str(&err, msg, sizeof(msg)),
 			"/etc/blkasm.conf: cannot read: No such file or directory");
 	ATF_CHECK_EQ(p.count, 0);
 	plan_free(&p);
 
 	fake_file_add("/etc/blkasm.conf", "loop a { file /a }\nloop b { fil /b }\n");
-	ATF_CHECK_EQ(plan_load(&p, "/etc/blkasm.conf", &err), -EINVAL);
+	ATF_CHECK_EQ(plan_load(&p, driver_table, "/etc/blkasm.conf", &err), -EINVAL);
 	ATF_CHECK_STREQ(plan_error_str(&err, msg, sizeof(msg)),
 			"/etc/blkasm.conf:2:10: unknown option 'fil' for loop node 'b' "
 			"(expected one of: " LOOP_OPTS ")");
@@ -439,7 +440,7 @@ ATF_TC_BODY(load, tc)
 
 	fake_reset();
 	fake_file_add("/etc/blkasm.conf", "loop a { file /a }\nmount m { device a; target /m }\n");
-	ATF_CHECK_EQ(plan_load(&p, "/etc/blkasm.conf", &err), 0);
+	ATF_CHECK_EQ(plan_load(&p, driver_table, "/etc/blkasm.conf", &err), 0);
 	ATF_CHECK_EQ(p.count, 2);
 	ATF_CHECK(has_dep(&p, "m", "a"));
 	plan_free(&p);

@@ -12,13 +12,14 @@
 #ifndef BLKASM_THIN_FIXTURE_H
 #define BLKASM_THIN_FIXTURE_H
 
-#include "dm.h"
+#include "table.h"
+#include "dm/dm.h"
 #include "fake_dm.h"
 #include "fake_sys.h"
-#include "md_super.h"
+#include "md/md_super.h"
 #include "plan.h"
 #include "retry.h"
-#include "thin_node.h"
+#include "dm/thin_node.h"
 
 #include <atf-c.h>
 #include <errno.h>
@@ -77,7 +78,7 @@ static inline void plan_of(const char *text)
 
 	if (plan.nodes)
 		plan_free(&plan);
-	r = plan_parse(&plan, "t.conf", text, strlen(text), &err);
+	r = plan_parse(&plan, driver_table, "t.conf", text, strlen(text), &err);
 	if (r == 0)
 		r = plan_validate(&plan, &err);
 	ATF_REQUIRE_MSG(r == 0, "%s: %s", text, plan_error_str(&err, msg, sizeof(msg)));
@@ -86,7 +87,7 @@ static inline void plan_of(const char *text)
 
 static inline const struct driver *drv(const char *kind)
 {
-	const struct driver *d = driver_find(kind);
+	const struct driver *d = driver_find(driver_table, kind);
 
 	ATF_REQUIRE(d);
 	return d;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The thin-pool and thin nodes' options (drivers/thin_pool.c pool_validate,
- * drivers/thin_vol.c thin_validate): each refusal with its text and the
+ * The thin-pool and thin nodes' options (drivers/dm/thin_pool.c pool_validate,
+ * drivers/dm/thin_vol.c thin_validate): each refusal with its text and the
  * position it points at, and what good plans fill into struct
  * thin_pool_conf and struct thin_conf. Bringing them up: thin_up_test.c.
  */
-#include "thin_node.h"
+#include "table.h"
+#include "dm/thin_node.h"
 #include "plan.h"
 
 #include <atf-c.h>
@@ -26,7 +27,7 @@ static const char *first_error(const char *text)
 	struct plan p;
 	int r;
 
-	r = plan_parse(&p, "", text, strlen(text), &err);
+	r = plan_parse(&p, driver_table, "", text, strlen(text), &err);
 	if (r == 0) {
 		r = plan_validate(&p, &err);
 		plan_free(&p);
@@ -50,7 +51,7 @@ static struct plan_node *valid(struct plan *p, const char *text, const char *nam
 {
 	struct plan_error err;
 	char msg[1024];
-	int r = plan_parse(p, "t.conf", text, strlen(text), &err);
+	int r = plan_parse(p, driver_table, "t.conf", text, strlen(text), &err);
 
 	if (r == 0)
 		r = plan_validate(p, &err);

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * drivers/thin_status.c: thin-pool and thin status lines as Linux 6.1
+ * drivers/dm/thin_status.c: thin-pool and thin status lines as Linux 6.1
  * prints them (dm-thin.c pool_status/thin_status, with their trailing
  * space), what older and vendor kernels print, malformed lines with the
  * why text; table lines and pool messages.
  */
-#include "thin_status.h"
+#include "dm/thin_status.h"
 
 #include <atf-c.h>
 #include <errno.h>

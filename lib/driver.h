@@ -9,8 +9,10 @@
 #include "plan.h"
 
 /*
- * One backend per kernel driver. Adding a kind is one file in drivers/ and
- * one line in drivers/table.c. A driver states its options as data, checks
+ * The node-kind interface. lib knows no kind by name: the table of kinds
+ * (drivers/table.c) is handed to the plan code by the program that links
+ * them (plan_init, plan_parse, plan_load). Adding a kind is one file in
+ * drivers/ and one line in drivers/table.c. A driver states its options as data, checks
  * them together in validate(), and brings a node up, finds it already up
  * (adopt), takes it down, and reports its status. Drivers never sleep or
  * loop on their own: they use lib/retry and lib/devwait.
@@ -53,6 +55,11 @@ struct driver {
 	const struct driver_opt *opts;	/* ends with { NULL } */
 	bool provides_device;		/* can be the target of an OPT_DEVICE */
 	/*
+	 * The option naming the mount point this kind provides (NULL: none).
+	 * Paths below it in other nodes make those nodes depend on it.
+	 */
+	const char *mount_point_opt;
+	/*
 	 * Checks the options together and fills n->conf and n->claim.
 	 * Returns 0 or -EINVAL with err set (position of the bad value).
 	 */
@@ -72,9 +79,8 @@ struct driver {
 	void (*free_conf)(struct plan_node *n);
 };
 
-/* drivers/table.c */
-extern const struct driver *const driver_table[];
-const struct driver *driver_find(const char *kind);
+/* The kind of that name in a NULL-terminated table, or NULL. */
+const struct driver *driver_find(const struct driver *const *kinds, const char *kind);
 
 /*
  * The block device an OPT_DEVICE option names, at run time: the referred

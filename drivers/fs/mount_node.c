@@ -172,6 +172,7 @@ const struct driver mount_driver = {
 	.kind = "mount",
 	.opts = mount_opts,
 	.provides_device = false,
+	.mount_point_opt = "target",
 	.validate = mount_validate,
 	.adopt = mount_adopt,
 	.up = mount_up,

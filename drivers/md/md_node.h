@@ -39,11 +39,11 @@ static inline const struct md_conf *md_conf_of(const struct plan_node *n)
 	return n->conf;
 }
 
-/* drivers/md_up.c: assemble (or create, then assemble). */
+/* drivers/md/md_up.c: assemble (or create, then assemble). */
 int md_up(struct run_ctx *c, struct plan_node *n);
 
 /*
- * drivers/md_create.c: writes new 1.2 superblocks on the members when
+ * drivers/md/md_create.c: writes new 1.2 superblocks on the members when
  * every one is blank (libblkid finds nothing). Returns 1 made, 0 when they
  * already carry this array (assemble it), -errno with n->why set.
  */

@@ -3,7 +3,7 @@
 #define BLKASM_THIN_NODE_H
 
 /*
- * The thin-pool and thin node kinds (drivers/thin_pool.c, thin_vol.c) and
+ * The thin-pool and thin node kinds (drivers/dm/thin_pool.c, thin_vol.c) and
  * what they share. Device-mapper names are "blkasm-" and the plan's name
  * (default: the node's); DM UUIDs are "BLKASM-pool-NAME" and
  * "BLKASM-thin-POOLNAME-ID", so blkasm's devices are recognisable and
@@ -61,7 +61,7 @@ bool thin_pool_healthy(const struct thin_pool_status *st, char *why, size_t size
 int thin_remove(struct plan_node *n, const char *dm_name);
 
 /*
- * drivers/thin_slice.c: the metadata and data slices of a pool's one
+ * drivers/dm/thin_slice.c: the metadata and data slices of a pool's one
  * device (option device), made with dm-linear: the first meta_sectors for
  * the metadata, the rest (whole blocks) for the data. Slices left by an
  * earlier run that are not in use are made again. Fills the slices'
