@@ -9,10 +9,10 @@
 #include "plan.h"
 
 /*
- * The node-kind interface. lib knows no kind by name: the table of kinds
- * (drivers/table.c) is handed to the plan code by the program that links
- * them (plan_init, plan_parse, plan_load). Adding a kind is one file in
- * drivers/ and one line in drivers/table.c. A driver states its options as data, checks
+ * The node-kind interface. lib knows no kind by name: the program that
+ * links the kinds hands their table to the plan code (plan_init,
+ * plan_parse, plan_load). Adding a kind is one file beside the others and
+ * one row in their table. A driver states its options as data, checks
  * them together in validate(), and brings a node up, finds it already up
  * (adopt), takes it down, and reports its status. Drivers never sleep or
  * loop on their own: they use lib/retry and lib/devwait.
