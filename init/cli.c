@@ -103,21 +103,20 @@ static int prepare(const struct cli *c, int argc, char **argv, bool down,
 		/* Without it, down could not tell blkasm's devices from others,
 		 * and a save would drop what it says. */
 		log_err("cannot read the record %s/state: %s", state_dir(), file_strerror(r));
-		free(*want);
-		free(*recorded);
-		plan_free(p);
-		return 1;
+		goto out_free;
 	}
 	r = *want && *recorded ? graph_select(p, argv + 1, (unsigned int)(argc - 1), down, *want, &err) : -ENOMEM;
 	if (r < 0) {
 		fprintf(stderr, "%s\n", r == -ENOMEM ? "blkasm: out of memory" :
 			plan_error_str(&err, msg, sizeof(msg)));
-		free(*want);
-		free(*recorded);
-		plan_free(p);
-		return 1;
+		goto out_free;
 	}
 	return 0;
+out_free:
+	free(*want);
+	free(*recorded);
+	plan_free(p);
+	return 1;
 }
 
 /*
