@@ -170,34 +170,14 @@ static void write_timings(struct boot *b, uint64_t ready_ms, unsigned long hwm_k
 /* The plan file (blkasm.conf= or /etc/blkasm.conf, if any) plus the root. */
 static int build_plan(struct boot *b)
 {
-	const char *conf = b->bp.conf[0] ? b->bp.conf : DEFAULT_CONF;
-	struct plan_error err;
-	char *text = NULL, msg[1024];
-	size_t len = 0;
+	bool given = b->bp.conf[0];
 	int r;
 
 	plan_free(&b->plan);
-	r = file_slurp(conf, 1u << 20, &text, &len);
-	if (r < 0 && (r != -ENOENT || b->bp.conf[0])) {
-		snprintf(b->why, sizeof(b->why), "cannot read the plan %s: %s", conf, strerror(-r));
-		return r;
-	}
-	if (text)	/* plan_parse starts the plan afresh */
-		r = plan_parse(&b->plan, driver_table, conf, text, len, &err);
-	else
-		plan_init(&b->plan, conf, driver_table), r = 0;
-	free(text);
-	if (r == 0)
-		r = rootplan_add(&b->plan, &b->bp);
-	if (r == -ENODEV) {
+	r = rootplan_build(&b->plan, &b->bp, given ? b->bp.conf : DEFAULT_CONF, !given,
+			   b->why, sizeof(b->why));
+	if (r == -ENODEV)
 		fail(b, "%s", "no root= on the kernel command line: nothing to boot");
-		return r;
-	}
-	if (r == 0)
-		r = plan_validate(&b->plan, &err);
-	if (r < 0)
-		snprintf(b->why, sizeof(b->why), "%s", r == -ENOMEM ? "out of memory" :
-			 plan_error_str(&err, msg, sizeof(msg)));
 	return r;
 }
 

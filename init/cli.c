@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "driver.h"
 #include "exec.h"
+#include "file.h"
 #include "graph.h"
 #include "holders.h"
 #include "log.h"
@@ -98,18 +99,41 @@ static int prepare(const struct cli *c, int argc, char **argv, bool down,
 	*want = calloc(p->count + 1, sizeof(**want));
 	*recorded = calloc(p->count + 1, sizeof(**recorded));
 	r = *want && *recorded ? state_load(p, *recorded) : -ENOMEM;
-	if (r < 0)
-		log_warn("cannot read %s/state: %s", state_dir(), strerror(-r));
+	if (r < 0 && r != -ENOMEM) {
+		/* Without it, down could not tell blkasm's devices from others,
+		 * and a save would drop what it says. */
+		log_err("cannot read the record %s/state: %s", state_dir(), file_strerror(r));
+		goto out_free;
+	}
 	r = *want && *recorded ? graph_select(p, argv + 1, (unsigned int)(argc - 1), down, *want, &err) : -ENOMEM;
 	if (r < 0) {
 		fprintf(stderr, "%s\n", r == -ENOMEM ? "blkasm: out of memory" :
 			plan_error_str(&err, msg, sizeof(msg)));
-		free(*want);
-		free(*recorded);
-		plan_free(p);
-		return 1;
+		goto out_free;
 	}
 	return 0;
+out_free:
+	free(*want);
+	free(*recorded);
+	plan_free(p);
+	return 1;
+}
+
+/*
+ * A device without its record would be refused by down as "not created by
+ * blkasm": what this run brought up goes again, newest first.
+ */
+static void undo(struct plan *p, bool *want, const struct cli *c)
+{
+	struct exec_opts o = {
+		.jobs = 1,
+		.deadline_ms = sys_now_ms() + (uint64_t)c->timeout_s * 1000u,
+	};
+
+	for (unsigned int i = 0; i < p->count; i++)
+		want[i] = p->nodes[i].state == NODE_UP;
+	retry_set_boot_deadline(o.deadline_ms);
+	exec_down(p, want, &o);
 }
 
 static int run(const struct cli *c, int argc, char **argv, bool down)
@@ -128,12 +152,16 @@ static int run(const struct cli *c, int argc, char **argv, bool down)
 	retry_set_boot_deadline(o.deadline_ms);
 	r = down ? exec_down(&p, want, &o) : exec_up(&p, want, &o);
 	w = state_save(&p, recorded);
-	if (w < 0)
-		log_warn("cannot record the state in %s: %s", state_dir(), strerror(-w));
+	if (w < 0) {
+		log_err("cannot record the state in %s: %s%s", state_dir(), file_strerror(w),
+			down ? "" : ": taking down what this run made");
+		if (!down)
+			undo(&p, want, c);
+	}
 	free(want);
 	free(recorded);
 	plan_free(&p);
-	return r < 0 ? 1 : 0;
+	return r < 0 || w < 0 ? 1 : 0;
 }
 
 int cli_up(const struct cli *c, int argc, char **argv)
@@ -219,6 +247,7 @@ int cli_status(const struct cli *c, int argc, char **argv)
 	unsigned int *order, *level;
 	struct plan_error err;
 	struct plan p;
+	int r;
 
 	if (argc > 1 && !json)
 		return 2;
@@ -227,7 +256,10 @@ int cli_status(const struct cli *c, int argc, char **argv)
 	ctx.plan = &p;
 	order = calloc(p.count + 1, sizeof(*order));
 	level = calloc(p.count + 1, sizeof(*level));
-	if (!order || !level || state_load(&p, NULL) < 0 || graph_order(&p, order, &err) < 0) {
+	r = !order || !level ? -ENOMEM : state_load(&p, NULL);
+	if (r < 0)
+		log_err("cannot read the record %s/state: %s", state_dir(), file_strerror(r));
+	if (r < 0 || graph_order(&p, order, &err) < 0) {
 		free(order);
 		free(level);
 		plan_free(&p);

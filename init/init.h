@@ -22,6 +22,13 @@
 
 /* init/rootplan.c: adds root=/loop= as nodes. 0, -ENODEV (no root=), -ENOMEM. */
 int rootplan_add(struct plan *p, const struct boot_params *bp);
+/*
+ * The plan the boot runs: the plan file conf (none if NULL; missing is no
+ * error when optional) plus the root, validated. On failure why says what
+ * (FILE:LINE:COL for the plan file). Returns 0 or -errno; -ENODEV: no root=.
+ */
+int rootplan_build(struct plan *p, const struct boot_params *bp, const char *conf,
+		   bool optional, char *why, size_t size);
 
 /* init/early.c */
 int early_mounts(void);

@@ -6,11 +6,14 @@
  * filesystem as the new root. The loop node needs the host mount because
  * its file lies below /host (an implicit edge).
  */
+#include "table.h"
 #include "init.h"
+#include "file.h"
 #include "plan.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static uint32_t root_wait(const struct boot_params *bp)
@@ -71,4 +74,75 @@ int rootplan_add(struct plan *p, const struct boot_params *bp)
 		return -ENOMEM;
 	return add_mount(p, ROOT_NODE, IMAGE_NODE, NEW_ROOT, bp->loopfstype,
 			 bp->loopflags, ro);
+}
+
+/* The plan file's text, or none when an optional one is missing. */
+static int read_conf(struct plan *p, const char *conf, bool optional, char *why,
+		     size_t size)
+{
+	struct plan_error err;
+	char *text = NULL, msg[1024];
+	size_t len = 0;
+	int r;
+
+	r = conf ? file_slurp(conf, 1u << 20, &text, &len) : -ENOENT;
+	if (r == -ENOENT && (optional || !conf)) {
+		plan_init(p, conf ? conf : "kernel command line", driver_table);
+		return 0;
+	}
+	if (r < 0) {
+		snprintf(why, size, "cannot read the plan %s: %s", conf,
+			 r == -EFBIG ? "too large (more than 1 MiB)" : file_strerror(r));
+		plan_init(p, conf, driver_table);
+		return r;
+	}
+	r = plan_parse(p, driver_table, conf, text, len, &err);
+	free(text);
+	if (r < 0)
+		snprintf(why, size, "%s", r == -ENOMEM ? "out of memory" :
+			 plan_error_str(&err, msg, sizeof(msg)));
+	return r;
+}
+
+/* A plan file node named as one the command line adds, at its place. */
+static int reserved_name(const struct plan *p, const struct boot_params *bp, char *why,
+			 size_t size)
+{
+	static const char *const names[] = { ROOT_DEVICE_NODE, ROOT_NODE, HOST_NODE, IMAGE_NODE };
+	size_t count = bp->loop[0] ? 4 : 2;	/* host and rootimg come with loop= */
+
+	for (unsigned int i = 0; i < p->count; i++)
+		for (size_t k = 0; k < count; k++)
+			if (!strcmp(p->nodes[i].name, names[k])) {
+				snprintf(why, size, "%s:%u:%u: node name '%s' is taken by the "
+					 "kernel command line's %s: rename it", p->file,
+					 p->nodes[i].name_pos.line, p->nodes[i].name_pos.col,
+					 p->nodes[i].name, k < 2 ? "root=" : "loop=");
+				return -EINVAL;
+			}
+	return 0;
+}
+
+int rootplan_build(struct plan *p, const struct boot_params *bp, const char *conf,
+		   bool optional, char *why, size_t size)
+{
+	struct plan_error err;
+	char msg[1024];
+	int r;
+
+	r = read_conf(p, conf, optional, why, size);
+	if (r < 0)
+		return r;
+	r = bp->have_root ? reserved_name(p, bp, why, size) : 0;
+	if (r < 0)
+		return r;
+	r = rootplan_add(p, bp);
+	if (r == -ENODEV)
+		snprintf(why, size, "kernel command line: no root= given: nothing to assemble");
+	if (r == 0)
+		r = plan_validate(p, &err);
+	if (r < 0 && r != -ENODEV)
+		snprintf(why, size, "%s", r == -ENOMEM ? "out of memory" :
+			 plan_error_str(&err, msg, sizeof(msg)));
+	return r;
 }

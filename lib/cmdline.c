@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
 #include "cmdline.h"
-#include "str.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -64,37 +63,40 @@ static bool set_opts(char *dst, size_t size, const char *v)
 	return copy_str(dst, size, v);
 }
 
-/* An absolute path without "." or ".." elements. */
-static bool path_ok(const char *v)
+/*
+ * An absolute path as the plan takes it (plan_path_why): no empty, "." or
+ * ".." elements. NULL, or what was expected instead.
+ */
+static const char *path_why(const char *v)
 {
 	const char *p = v;
 
 	if (*v != '/')
-		return false;
+		return "an absolute path";
+	if (!v[1])
+		return "an absolute path other than '/'";
 	while (*p) {
-		const char *e;
+		const char *e = strchrnul(++p, '/');
 
-		while (*p == '/')
-			p++;
-		e = strchrnul(p, '/');
-		if ((e - p == 1 && p[0] == '.') || (e - p == 2 && p[0] == '.' && p[1] == '.'))
-			return false;
+		if (e == p || (e - p == 1 && p[0] == '.') ||
+		    (e - p == 2 && p[0] == '.' && p[1] == '.'))
+			return "an absolute path without empty ('//' or a trailing '/'), '.' or "
+			       "'..' elements";
 		p = e;
 	}
-	for (p = v; *p; p++)
-		if (*p < ' ' || *p == 0x7f)
-			return false;
-	return v[1] != '\0';
+	return NULL;
 }
 
 static const char *set_path(char *dst, size_t size, const char *v)
 {
 	/* initramfs-tools takes loop=images/root.img as /images/root.img. */
 	char tmp[512];
+	const char *why;
 
 	snprintf(tmp, sizeof(tmp), "%s%s", *v == '/' ? "" : "/", v);
-	if (!path_ok(tmp))
-		return "an absolute path without '.' or '..' elements";
+	why = path_why(tmp);
+	if (why)
+		return why;
 	if (!copy_str(dst, size, tmp))
 		return "a path of at most 255 characters";
 	return NULL;
@@ -272,6 +274,15 @@ static bool is_ours(const char *name)
 	return !strncmp(name, "blkasm.", 7);
 }
 
+/* A tab or other control character (quotes keep them in a value). */
+static bool has_control(const char *v)
+{
+	for (; *v; v++)
+		if ((unsigned char)*v < ' ' || *v == 0x7f)
+			return true;
+	return false;
+}
+
 static const char *apply(struct boot_params *bp, const char *name, const char *v)
 {
 	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
@@ -283,6 +294,8 @@ static const char *apply(struct boot_params *bp, const char *name, const char *v
 			return "no value";
 		if ((p->takes == VALUE && !v) || (v && !*v))
 			return "a value after '='";
+		if (v && has_control(v))
+			return "a value without tabs or other control characters";
 		return p->fn(bp, v);
 	}
 	if (!strncmp(name, "blkasm.", 7))
@@ -320,11 +333,43 @@ static const char *next_token(const char *s, char *tok, size_t size, bool *too_l
 	return s;
 }
 
+/* Init's arguments after "--", as many as fit. */
+static void take_init_args(const char *s, struct boot_params *bp)
+{
+	char tok[1024];
+	size_t used = 0, len;
+	bool too_long;
+
+	while ((s = next_token(s, tok, sizeof(tok), &too_long))) {
+		len = strlen(tok) + 1;
+		if (too_long || used + len > sizeof(bp->init_args))
+			break;
+		memcpy(bp->init_args + used, tok, len);
+		used += len;
+		bp->init_argc++;
+	}
+}
+
 static void fail(struct cmdline_error *err, unsigned int col, const char *tok,
 		 const char *expected)
 {
+	size_t n = 0;
+
 	err->column = col;
-	str_copy(err->param, sizeof(err->param), tok);
+	/* Shown as written, control characters as \t or \xNN. */
+	for (const unsigned char *t = (const unsigned char *)tok; *t; t++) {
+		char c[5] = { (char)*t, '\0' };
+
+		if (*t == '\t')
+			strcpy(c, "\\t");
+		else if (*t < ' ' || *t == 0x7f)
+			snprintf(c, sizeof(c), "\\x%02x", *t);
+		if (n + strlen(c) >= sizeof(err->param))
+			break;
+		memcpy(err->param + n, c, strlen(c));
+		n += strlen(c);
+	}
+	err->param[n] = '\0';
 	err->expected = expected;
 }
 
@@ -344,8 +389,12 @@ int cmdline_parse(const char *line, struct boot_params *bp, struct cmdline_error
 			s++;
 		start = s;
 		s = next_token(s, tok, sizeof(tok), &too_long);
-		if (!s || !strcmp(tok, "--"))	/* the rest is init's */
+		if (!s)
 			return 0;
+		if (!strcmp(tok, "--")) {	/* the rest is init's */
+			take_init_args(s, bp);
+			return 0;
+		}
 		char *eq = strchr(tok, '=');
 		unsigned int col = (unsigned int)(start - line) + 1;
 

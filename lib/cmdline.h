@@ -34,6 +34,11 @@ struct boot_params {
 	bool shell_on_failure;	/* blkasm.shell: even when panic= is set */
 	bool panic_set;
 	int panic_s;
+	/* What follows "--": the root's init gets it as its arguments,
+	 * NUL-separated (the kernel also hands init the bare words it does
+	 * not know itself; blkasm cannot tell those). */
+	char init_args[512];
+	unsigned int init_argc;
 };
 
 #define CMDLINE_DEFAULT_TIMEOUT_S 120

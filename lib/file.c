@@ -7,6 +7,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * open(2) of a FIFO waits for its other end, and a read of one for data,
+ * past any deadline: open without blocking, then look at what was opened
+ * (not at a name that may change in between).
+ */
+int file_open(const char *path, int flags, mode_t mode, bool block_ok)
+{
+	struct stat st;
+	int fd, r;
+
+	fd = sys_open(path, flags | O_NONBLOCK | O_NOCTTY, mode);
+	if (fd < 0)
+		return fd;
+	r = sys_fstat(fd, &st);
+	if (r == 0 && !S_ISREG(st.st_mode) && !(block_ok && S_ISBLK(st.st_mode)))
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -ESPIPE;
+	if (r < 0) {
+		sys_close(fd);
+		return r;
+	}
+	return fd;
+}
+
+const char *file_strerror(int err)
+{
+	if (err == -ESPIPE)
+		return "not a regular file (a FIFO, socket or character device)";
+	return strerror(-err);
+}
+
 int file_read(const char *path, char *buf, size_t size)
 {
 	size_t len = 0;
@@ -68,7 +98,7 @@ int file_slurp(const char *path, size_t max, char **out, size_t *len)
 	ssize_t r;
 	int fd;
 
-	fd = sys_open(path, O_RDONLY, 0);
+	fd = file_open(path, O_RDONLY, 0, false);
 	if (fd < 0)
 		return fd;
 	do {

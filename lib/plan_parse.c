@@ -409,7 +409,7 @@ int plan_load(struct plan *p, const struct driver *const *kinds, const char *pat
 			return plan_fail(err, p, (struct plan_pos){ 0, 0 },
 					 "too large (more than 1 MiB)");
 		plan_fail(err, p, (struct plan_pos){ 0, 0 }, "cannot read: %s",
-			  strerror(-r));
+			  file_strerror(r));
 		return r;
 	}
 	r = plan_parse(p, kinds, path, text, len, err);

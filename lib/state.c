@@ -48,8 +48,9 @@ int state_load(struct plan *p, bool *recorded)
 
 	state_path(path, sizeof(path));
 	r = file_slurp(path, 1u << 20, &text, NULL);
+	/* No record there (ENOTDIR: a file where the folder would be). */
 	if (r < 0)
-		return r == -ENOENT ? 0 : r;
+		return r == -ENOENT || r == -ENOTDIR ? 0 : r;
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 		take_line(p, l, recorded);
 	free(text);
@@ -72,7 +73,8 @@ int state_save(const struct plan *p, const bool *recorded)
 	if (r < 0)
 		return r;
 	state_path(path, sizeof(path));
-	fd = sys_open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	/* No FIFO or device in its place: the open would wait for a reader. */
+	fd = file_open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644, false);
 	if (fd < 0)
 		return fd;
 	for (unsigned int i = 0; i < p->count && r >= 0; i++) {
@@ -84,8 +86,11 @@ int state_save(const struct plan *p, const bool *recorded)
 		len = snprintf(line, sizeof(line), "node %s %s %s %s\n", n->name, n->kind,
 			       n->created ? "created" : "adopted",
 			       n->device[0] ? n->device : "-");
-		if (len > 0 && (size_t)len < sizeof(line))
-			r = (int)sys_write(fd, line, (size_t)len);
+		if (len > 0 && (size_t)len < sizeof(line)) {
+			ssize_t w = sys_write(fd, line, (size_t)len);
+
+			r = w < 0 ? (int)w : w == len ? 0 : -EIO;
+		}
 	}
 	sys_close(fd);
 	return r < 0 ? r : 0;

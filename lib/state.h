@@ -17,7 +17,9 @@ const char *state_dir(void);
 /*
  * Marks the plan's nodes from the record (name and kind must match):
  * n->created, n->device, and recorded[i] (room for p->count) when the
- * record has node i. A missing record is no error. Returns 0 or -errno.
+ * record has node i. A missing record (or a file where its folder would
+ * be) is no error. Returns 0 or -errno; a FIFO or other non-regular file
+ * in its place is refused (-ESPIPE), never waited on.
  */
 int state_load(struct plan *p, bool *recorded);
 

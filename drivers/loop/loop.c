@@ -108,10 +108,11 @@ static int open_backing(const struct loop_spec *spec, struct loop_dev *dev)
 	int fd;
 
 	dev->read_only = spec->read_only;
-	fd = sys_open(spec->file, spec->read_only ? O_RDONLY : O_RDWR, 0);
+	/* A FIFO would block the open; the kernel binds only these two. */
+	fd = file_open(spec->file, spec->read_only ? O_RDONLY : O_RDWR, 0, true);
 	/* As losetup does: a file we may not write is bound read-only. */
 	if (!spec->read_only && (fd == -EROFS || fd == -EACCES || fd == -EPERM)) {
-		fd = sys_open(spec->file, O_RDONLY, 0);
+		fd = file_open(spec->file, O_RDONLY, 0, true);
 		dev->read_only = fd >= 0;
 	}
 	return fd;

@@ -119,6 +119,9 @@ static int loop_adopt(struct run_ctx *c, struct plan_node *n)
 	(void)c;
 	spec_of(n, &s);
 	r = loop_find_bound(&s, hint_of(n), &d);
+	if (r < 0)	/* ELOOP: the file is a symlink loop */
+		driver_say(n->why, sizeof(n->why), "cannot look for a loop device bound to "
+			   "%s: %s", s.file, strerror(-r));
 	if (r == 1 && d.autoclear && !s.autoclear)
 		return wait_detached(n, &s, &d);
 	if (r == 1)
@@ -172,7 +175,7 @@ static int loop_up(struct run_ctx *c, struct plan_node *n)
 		driver_say(n->why, sizeof(n->why), "cannot attach %s to a loop device%s%s: %s",
 			 s.file, res.attempts > 1 ? " " : "",
 			 res.attempts > 1 ? retry_describe(&res, how, sizeof(how)) : "",
-			 strerror(-r));
+			 file_strerror(r));
 		free(d);
 		return r;
 	}

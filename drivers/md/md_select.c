@@ -95,6 +95,9 @@ static enum mdsb_state member_state(const struct md_sb *sb, const struct md_sb *
 	 * are below the array's: one behind is still in. */
 	if (sb->events < fresh->events && fresh->events - sb->events > 1)
 		return MDSB_STALE;
+	/* ... and with EUCLEAN one the freshest roles[] has no entry for. */
+	if (sb->dev_number >= fresh->max_dev)
+		return MDSB_NO_ROLE;
 	if (sb->level != fresh->level || sb->raid_disks != fresh->raid_disks ||
 	    sb->chunk_sectors != fresh->chunk_sectors || sb->layout != fresh->layout ||
 	    sb->size != fresh->size)
@@ -170,6 +173,7 @@ const char *mdsb_state_name(enum mdsb_state s)
 	case MDSB_FAULTY: return "faulty";
 	case MDSB_DUPLICATE: return "duplicate";
 	case MDSB_MISMATCH: return "mismatch";
+	case MDSB_NO_ROLE: return "no role: dev_number past the freshest max_dev";
 	}
 	return "unknown";
 }

@@ -138,6 +138,8 @@ enum mdsb_state {
 	MDSB_FAULTY,	/* marked faulty by the freshest superblock */
 	MDSB_DUPLICATE,	/* another device holds the same slot, fresher */
 	MDSB_MISMATCH,	/* level, raid_disks, chunk, layout or size differ from the freshest */
+	MDSB_NO_ROLE,	/* dev_number past the freshest roles[] (max_dev): the kernel
+			 * refuses it (super_1_validate, EUCLEAN) */
 };
 
 struct mdsb_member {

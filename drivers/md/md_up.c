@@ -462,6 +462,14 @@ int md_up(struct run_ctx *c, struct plan_node *n)
 	if (r < 0)
 		driver_say(n->why, sizeof(n->why), "cannot load the md_mod module: %s",
 			   strerror(-r));
+	/* A kernel without md (and no module tree to load it from): say so
+	 * before any member is read or written. */
+	if (r == 0 && !file_exists("/sys/module/md_mod") && !file_exists("/proc/mdstat")) {
+		driver_say(n->why, sizeof(n->why), "md is not available in this kernel: no "
+			   "/sys/module/md_mod, no /proc/mdstat (md_mod is neither built in "
+			   "nor loaded, and no module of it was found to load)");
+		r = -ENODEV;
+	}
 	g->wait_until = mc->degraded == MD_DEGRADED_NOW ? now : now + mc->wait_ms;
 	if (c->deadline_ms && g->wait_until > c->deadline_ms)
 		g->wait_until = c->deadline_ms;

@@ -27,9 +27,81 @@ version_head()
 version_body()
 {
 	atf_check -o match:'^blkasm [0-9]' "$(bin)" version
+	atf_check -o match:'^blkasm [0-9]' "$(bin)" --version
 	atf_check -s exit:2 -e match:'^usage: blkasm' "$(bin)"
 	atf_check -s exit:2 -e match:"unknown command 'frobnicate'" "$(bin)" frobnicate
 	atf_check -o match:'^usage: blkasm' "$(bin)" help
+}
+
+atf_test_case help
+help_head()
+{
+	atf_set descr "--help, -h, help COMMAND and COMMAND --help print usage on stdout, exit 0"
+}
+help_body()
+{
+	atf_check -o match:'^usage: blkasm' -o match:'^  status \[--json\]' "$(bin)" --help
+	atf_check -o match:'^usage: blkasm' "$(bin)" -h
+	all="plan up down status version help"
+	for c in $all; do
+		others=$(echo $all | tr ' ' '\n' | grep -vx "$c" | paste -sd '|')
+		atf_check -o match:"^usage: blkasm .* $c" -o match:"^  $c " \
+			-o not-match:"^  ($others) " "$(bin)" help "$c"
+		atf_check -o match:"^usage: blkasm .* $c" "$(bin)" "$c" --help
+		atf_check -o match:"^usage: blkasm .* $c" "$(bin)" -h "$c"
+	done
+	atf_check -o match:'plan --cmdline TEXT' "$(bin)" plan -h
+	atf_check -s exit:2 -e match:"unknown command 'frob'" "$(bin)" help frob
+}
+
+atf_test_case options_after_command
+options_after_command_head()
+{
+	atf_set descr "global options after the command; misplaced options are named"
+}
+options_after_command_body()
+{
+	printf 'loop a { file /tmp/blkasm-nonexistent/a.img }\n' > p.conf
+	atf_check -o match:'^1\. a +loop' "$(bin)" plan -c p.conf
+	atf_check -o match:'^1\. a +loop' "$(bin)" plan -c p.conf -t 5 -j 2
+	atf_check -o match:'^1\. a +loop' "$(bin)" plan -cp.conf
+	atf_check -o match:'^digraph' "$(bin)" plan --dot -c p.conf
+	atf_check -s exit:2 \
+		-e match:"^blkasm: --dot is an option of 'plan': put it after the command \(blkasm plan --dot\)$" \
+		"$(bin)" --dot plan
+	atf_check -s exit:2 -e match:"^blkasm up: unknown option --json \(an option of 'status'\)$" \
+		"$(bin)" -c p.conf up --json
+	atf_check -s exit:2 -e match:"^blkasm plan: unknown option '--frob'$" "$(bin)" plan --frob
+	atf_check -s exit:2 -e match:"^blkasm: unknown option '-x'$" "$(bin)" -x plan
+	atf_check -s exit:2 -e match:"^blkasm: -j 0: expected a whole number of jobs, 1-64$" \
+		"$(bin)" plan -j 0
+	atf_check -s exit:2 -e match:"^blkasm plan: unexpected argument 'extra'$" \
+		"$(bin)" plan -c p.conf extra
+	atf_check -s exit:2 -e match:"^blkasm plan: --cmdline needs a value$" \
+		"$(bin)" plan --cmdline
+	# After --, nothing is an option: "-c" is a node name there.
+	atf_check -s exit:1 -e match:"-c" "$(bin)" -c p.conf up -- -c
+}
+
+atf_test_case fifo_plan
+fifo_plan_head()
+{
+	atf_set descr "a FIFO as the plan file is refused at once by plan, up, down and status"
+	atf_set timeout 60
+}
+fifo_plan_body()
+{
+	export BLKASM_RUN_DIR="$(pwd)/run"
+	mkfifo fifo.conf
+	# Nobody ever writes it: an open that waits would hang past -t 2, and
+	# timeout kills it a second later (exit 137, a failure).
+	for c in plan up down status; do
+		atf_check -s exit:1 -o empty \
+			-e inline:"fifo.conf: cannot read: not a regular file (a FIFO, socket or character device)\n" \
+			timeout -s KILL 3 "$(bin)" -t 2 -c fifo.conf "$c"
+	done
+	atf_check -s exit:1 -o empty -e match:'^cannot read the plan fifo.conf: not a regular file' \
+		timeout -s KILL 3 "$(bin)" -t 2 -c fifo.conf plan --cmdline 'root=/dev/vda'
 }
 
 atf_test_case plan_root_on_loop
@@ -60,11 +132,45 @@ plan_plain_root_body()
 	cat > expected <<'OUT'
 1. rootdev      device device=PARTUUID=0b1ca5a0-01 wait=40
 2. root         mount  device=rootdev target=/root read-only=no  (needs rootdev)
-then switch_root to /root running /bin/myinit (boot deadline 40 s)
+then switch_root to /root running /bin/myinit single "a b" (boot deadline 40 s)
 with a shell at break point premount
 OUT
 	atf_check -o file:expected "$(bin)" plan --cmdline \
-		'root=PARTUUID=0b1ca5a0-01 rootwait rw init=/bin/myinit blkasm.timeout=40 blkasm.break=premount -- single'
+		'root=PARTUUID=0b1ca5a0-01 rootwait rw init=/bin/myinit blkasm.timeout=40 blkasm.break=premount -- single "a b"'
+}
+
+atf_test_case plan_cmdline_conf
+plan_cmdline_conf_head()
+{
+	atf_set descr "plan --cmdline reads the plan file the boot would: -c, else blkasm.conf="
+}
+plan_cmdline_conf_body()
+{
+	# The boot fails on a blkasm.conf= it cannot read: so does plan.
+	atf_check -s exit:1 -o empty \
+		-e inline:"cannot read the plan /tmp/blkasm-nonexistent/b.conf: No such file or directory\n" \
+		"$(bin)" plan --cmdline 'root=/dev/vda blkasm.conf=/tmp/blkasm-nonexistent/b.conf'
+	printf 'mount extra {\n\tdevice rootimg\n\ttarget /mnt\n}\n' > extra.conf
+	atf_check -o match:'^[0-9]\. extra +mount +device=rootimg target=/mnt  \(needs rootimg\)$' \
+		"$(bin)" plan --cmdline "root=/dev/vda loop=/a.img blkasm.conf=$(pwd)/extra.conf"
+	# -c stands in for the file the boot reads.
+	atf_check -o match:'^[0-9]\. extra ' "$(bin)" -c extra.conf plan --cmdline \
+		'root=/dev/vda loop=/a.img blkasm.conf=/tmp/blkasm-nonexistent/b.conf'
+	# Errors in it at FILE:LINE:COLUMN, also those only the root shows.
+	printf 'loop a {\n  file /x.img\n  bogus 1\n}\n' > bad.conf
+	atf_check -s exit:1 -o empty -e match:"^bad.conf:3:3: unknown option 'bogus'" \
+		"$(bin)" plan -c bad.conf --cmdline 'root=/dev/vda'
+	printf '# root is taken\nloop  root { file /x.img }\n' > clash.conf
+	atf_check -s exit:1 -o empty \
+		-e inline:"clash.conf:2:7: node name 'root' is taken by the kernel command line's root=: rename it\n" \
+		"$(bin)" plan -c clash.conf --cmdline 'root=/dev/vda'
+	# host and rootimg only come with loop= (tests/board/guest/stack-plan.conf
+	# has a host of its own).
+	printf 'mount host { device /dev/vdb; target /host }\n' > host.conf
+	atf_check -o match:'^[0-9]\. host ' "$(bin)" plan -c host.conf --cmdline 'root=/dev/vda'
+	atf_check -s exit:1 -o empty \
+		-e inline:"host.conf:1:7: node name 'host' is taken by the kernel command line's loop=: rename it\n" \
+		"$(bin)" plan -c host.conf --cmdline 'root=/dev/vda loop=/a.img'
 }
 
 # plan_error CMDLINE MESSAGE: exit 1, the message on stderr, nothing on stdout.
@@ -86,7 +192,15 @@ plan_errors_body()
 	plan_error 'ro root=sda1' \
 		'kernel command line, column 4 (root=sda1): expected /dev/NAME, UUID=, LABEL=, PARTUUID=, PARTLABEL= or MAJOR:MINOR'
 	plan_error 'root=/dev/vda loop=/a/../b' \
-		"kernel command line, column 15 (loop=/a/../b): expected an absolute path without '.' or '..' elements"
+		"kernel command line, column 15 (loop=/a/../b): expected an absolute path without empty ('//' or a trailing '/'), '.' or '..' elements"
+	plan_error 'root=/dev/vda  loop=//img//root.img' \
+		"kernel command line, column 16 (loop=//img//root.img): expected an absolute path without empty ('//' or a trailing '/'), '.' or '..' elements"
+	plan_error 'root=/dev/vda init=/sbin/init/' \
+		"kernel command line, column 15 (init=/sbin/init/): expected an absolute path without empty ('//' or a trailing '/'), '.' or '..' elements"
+	plan_error "ro	root=\"LABEL=a	b\"" \
+		'kernel command line, column 4 (root=LABEL=a\\tb): expected a value without tabs or other control characters'
+	plan_error "root=/dev/vda loop=\"/a	b.img\"" \
+		'kernel command line, column 15 (loop=/a\\tb.img): expected a value without tabs or other control characters'
 	plan_error 'root=/dev/vda blkasm.timout=5' \
 		'kernel command line, column 15 (blkasm.timout=5): expected a known blkasm parameter: blkasm.conf=, blkasm.timeout=, blkasm.debug, blkasm.break=, blkasm.shell'
 	plan_error 'root=/dev/vda blkasm.break=later' \
@@ -105,6 +219,10 @@ atf_init_test_cases()
 {
 	atf_add_test_case static_binaries
 	atf_add_test_case version
+	atf_add_test_case help
+	atf_add_test_case options_after_command
+	atf_add_test_case fifo_plan
+	atf_add_test_case plan_cmdline_conf
 	atf_add_test_case plan_root_on_loop
 	atf_add_test_case plan_plain_root
 	atf_add_test_case plan_errors

@@ -233,8 +233,149 @@ detach_names_holder_cleanup()
 	cleanup_mounts
 }
 
+# Loop devices bound to files below $W, one per line.
+bound()
+{
+	for f in /sys/block/loop*/loop/backing_file; do
+		[ -r "$f" ] || continue
+		case $(cat "$f") in "$W"/*) echo "${f%/loop/backing_file}" ;; esac
+	done
+}
+
+atf_test_case fifo_backing_and_record cleanup
+fifo_backing_and_record_head()
+{
+	atf_set descr "a FIFO as backing file or as the record fails at once, within -t"
+	atf_set require.user root
+	atf_set timeout 60
+}
+fifo_backing_and_record_body()
+{
+	export BLKASM_RUN_DIR="$(pwd)/run"
+	W=$(pwd)
+	mkfifo back.fifo
+	printf 'loop f { file %s/back.fifo; read-only yes }\n' "$W" > fifo.conf
+	# A read-only open of a FIFO waits for a writer: never, here.
+	atf_check -s exit:1 \
+		-e match:"f: cannot attach $W/back.fifo to a loop device: not a regular file \(a FIFO" \
+		timeout -s KILL 3 "$(bin)" -t 2 -c fifo.conf up
+	printf 'loop g { file %s/back.fifo }\n' "$W" > rw.conf
+	atf_check -s exit:1 -e match:"g: cannot attach $W/back.fifo to a loop device: not a regular file" \
+		timeout -s KILL 3 "$(bin)" -t 2 -c rw.conf up
+
+	truncate -s 8M a.img
+	printf 'loop a { file %s/a.img }\n' "$W" > plan.conf
+	export BLKASM_RUN_DIR="$W/fiforun"
+	mkdir fiforun
+	mkfifo fiforun/state
+	for c in up down status; do
+		atf_check -s exit:1 -o empty \
+			-e inline:"blkasm: cannot read the record $W/fiforun/state: not a regular file (a FIFO, socket or character device)\n" \
+			timeout -s KILL 3 "$(bin)" -t 2 -c plan.conf "$c"
+	done
+	bound > bound.out
+	atf_check -o empty cat bound.out
+}
+fifo_backing_and_record_cleanup()
+{
+	cleanup_mounts
+}
+
+atf_test_case unrecorded_up_undone cleanup
+unrecorded_up_undone_head()
+{
+	atf_set descr "up that cannot record what it made fails and takes it down again"
+	atf_set require.user root
+	atf_set timeout 60
+}
+unrecorded_up_undone_body()
+{
+	W=$(pwd)
+	export BLKASM_RUN_DIR="$W/run"
+	mke2fs -q -F -t ext4 a.img 8M
+	printf 'loop a { file %s/a.img }\nmount m { device a; target %s/mnt/a }\n' "$W" "$W" > plan.conf
+	# A file where the record's folder would be: nothing can be written.
+	touch run
+	atf_check -s exit:1 -e save:up.err "$(bin)" -c plan.conf -t 10 up
+	cat up.err
+	atf_check -o match:"cannot record the state in $W/run: Not a directory: taking down what this run made" cat up.err
+	atf_check -o match:'m: down' -o match:'a: down' cat up.err
+	bound > bound.out
+	atf_check -o empty cat bound.out
+	atf_check -s exit:1 grep -q " $W/mnt/a " /proc/self/mountinfo
+
+	# Once it can be recorded, down takes down what up made.
+	rm run
+	atf_check -s exit:0 -e ignore "$(bin)" -c plan.conf up
+	atf_check -s exit:0 -e match:'a: down' "$(bin)" -c plan.conf down
+	bound > bound.out
+	atf_check -o empty cat bound.out
+}
+unrecorded_up_undone_cleanup()
+{
+	cleanup_mounts
+}
+
+atf_test_case md_unavailable cleanup
+md_unavailable_head()
+{
+	atf_set descr "on a kernel without md, up of an md node says so, and undoes its members"
+	atf_set require.user root
+	atf_set timeout 60
+}
+md_unavailable_body()
+{
+	[ ! -e /sys/module/md_mod ] && [ ! -e /proc/mdstat ] ||
+		atf_skip "this kernel has md"
+	W=$(pwd)
+	export BLKASM_RUN_DIR="$W/run"
+	truncate -s 32M m0.img m1.img
+	printf 'loop m0 { file %s/m0.img }\nloop m1 { file %s/m1.img }\nmd r { members m0 m1; level 1; create yes }\n' \
+		"$W" "$W" > plan.conf
+	atf_check -s exit:1 -e save:up.err timeout -s KILL 10 "$(bin)" -c plan.conf -t 5 up
+	cat up.err
+	atf_check -o match:'r: md is not available in this kernel: no /sys/module/md_mod, no /proc/mdstat' \
+		cat up.err
+	atf_check -s exit:1 grep -q 'still being freed' up.err
+	# Nothing written to the members, nothing left bound.
+	atf_check -o inline:"0\n" sh -c 'cat m0.img m1.img | tr -d "\\000" | wc -c'
+	bound > bound.out
+	atf_check -o empty cat bound.out
+}
+md_unavailable_cleanup()
+{
+	cleanup_mounts
+}
+
+atf_test_case symlink_loop_backing cleanup
+symlink_loop_backing_head()
+{
+	atf_set descr "a backing file that is a symlink loop is named in the error"
+	atf_set require.user root
+	atf_set timeout 30
+}
+symlink_loop_backing_body()
+{
+	W=$(pwd)
+	export BLKASM_RUN_DIR="$W/run"
+	ln -s s2 s1
+	ln -s s1 s2
+	printf 'loop s { file %s/s1 }\n' "$W" > plan.conf
+	atf_check -s exit:1 \
+		-e inline:"blkasm: s: cannot look for a loop device bound to $W/s1: Symbolic link loop\n" \
+		"$(bin)" -c plan.conf up
+}
+symlink_loop_backing_cleanup()
+{
+	cleanup_mounts
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case fifo_backing_and_record
+	atf_add_test_case unrecorded_up_undone
+	atf_add_test_case md_unavailable
+	atf_add_test_case symlink_loop_backing
 	atf_add_test_case detach_names_holder
 	atf_add_test_case pending_detach_not_adopted
 	atf_add_test_case ambiguous_tag

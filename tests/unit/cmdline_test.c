@@ -7,7 +7,8 @@
 
 #define FSTYPES "filesystem type names separated by commas (ext4, or ext4,xfs)"
 #define OPTS "mount options, at most 255 printable characters without blanks"
-#define PATHS "an absolute path without '.' or '..' elements"
+#define PATHS "an absolute path without empty ('//' or a trailing '/'), '.' or '..' elements"
+#define CONTROL "a value without tabs or other control characters"
 #define SPECS "/dev/NAME, UUID=, LABEL=, PARTUUID=, PARTLABEL= or MAJOR:MINOR"
 #define KNOWN "a known blkasm parameter: blkasm.conf=, blkasm.timeout=, blkasm.debug, " \
 	      "blkasm.break=, blkasm.shell"
@@ -242,8 +243,23 @@ ATF_TC_BODY(double_dash_ends_parsing, tc)
 	ATF_CHECK(bp.read_only);
 	ATF_CHECK(!bp.have_root);
 	parse_ok("--");
+	ATF_CHECK_EQ(bp.init_argc, 0);
 	parse_ok("rw --x root=/dev/vda");	/* only a bare "--" */
 	ATF_CHECK(bp.have_root);
+	ATF_CHECK_EQ(bp.init_argc, 0);
+}
+
+ATF_TC_WITHOUT_HEAD(init_args_after_double_dash);
+ATF_TC_BODY(init_args_after_double_dash, tc)
+{
+	/* Quotes group and vanish as before "--"; tabs separate. */
+	parse_ok("root=/dev/vda -- single\t\"a b\"  x=1 -- ");
+	ATF_REQUIRE_EQ(bp.init_argc, 4);
+	ATF_CHECK(!memcmp(bp.init_args, "single\0a b\0x=1\0--\0", 18));
+	/* What does not fit is left off whole. */
+	parse_ok(longer("root=/dev/vda -- a ", 'b', 508, " c"));
+	ATF_CHECK_EQ(bp.init_argc, 2);
+	ATF_CHECK_EQ(strlen(bp.init_args + 2), 508);
 }
 
 ATF_TC_WITHOUT_HEAD(foreign_params_ignored);
@@ -295,7 +311,14 @@ static const struct bad {
 	{ "rootfstype=EXT4", 1, "rootfstype=EXT4", FSTYPES },
 	{ "rootfstype=", 1, "rootfstype=", "a value after '='" },
 	{ "a  rootflags=\"data=ordered x\"", 4, "rootflags=data=ordered x", OPTS },
-	{ "loopflags=ro\x7f", 1, "loopflags=ro\x7f", OPTS },
+	{ "loopflags=ro\x7f", 1, "loopflags=ro\\x7f", CONTROL },
+	{ "root=\"LABEL=a\tb\"", 1, "root=LABEL=a\\tb", CONTROL },
+	{ "ro loop=\"/a\tb.img\"", 4, "loop=/a\\tb.img", CONTROL },
+	{ "rootflags=\"x\ny\"", 1, "rootflags=x\\x0ay", CONTROL },
+	{ "loop=//img//root.img", 1, "loop=//img//root.img", PATHS },
+	{ "loop=/img/root.img/", 1, "loop=/img/root.img/", PATHS },
+	{ "init=/sbin//init", 1, "init=/sbin//init", PATHS },
+	{ "blkasm.conf=//etc/b.conf", 1, "blkasm.conf=//etc/b.conf", PATHS },
 	{ "loopfstype=ext4;reboot", 1, "loopfstype=ext4;reboot", FSTYPES },
 	{ "ro=1", 1, "ro=1", "no value" },
 	{ "ro rw=0", 4, "rw=0", "no value" },
@@ -307,11 +330,11 @@ static const struct bad {
 	{ "rootdelay", 1, "rootdelay", "a value after '='" },
 	{ "init=sbin/init", 1, "init=sbin/init", "an absolute path" },
 	{ "init=/sbin/../bin/sh", 1, "init=/sbin/../bin/sh", PATHS },
-	{ "init=/", 1, "init=/", PATHS },
+	{ "init=/", 1, "init=/", "an absolute path other than '/'" },
 	{ "loop=images/../etc/shadow", 1, "loop=images/../etc/shadow", PATHS },
 	{ "loop=../root.img", 1, "loop=../root.img", PATHS },
 	{ "init=/sbin/init loop=/a/./b", 17, "loop=/a/./b", PATHS },
-	{ "loop=/", 1, "loop=/", PATHS },
+	{ "loop=/", 1, "loop=/", "an absolute path other than '/'" },
 	{ "loop=", 1, "loop=", "a value after '='" },
 	{ "init=", 1, "init=", "a value after '='" },
 	{ "panic=soon", 1, "panic=soon", "a whole number of seconds (negative: at once)" },
@@ -372,6 +395,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, blkasm_params);
 	ATF_TP_ADD_TC(tp, quotes_group_and_vanish);
 	ATF_TP_ADD_TC(tp, double_dash_ends_parsing);
+	ATF_TP_ADD_TC(tp, init_args_after_double_dash);
 	ATF_TP_ADD_TC(tp, foreign_params_ignored);
 	ATF_TP_ADD_TC(tp, over_long_params);
 	ATF_TP_ADD_TC(tp, bad_inputs_column_and_text);

@@ -131,6 +131,20 @@ void fake_blkdev_add(const char *path, dev_t rdev, const void *data, size_t len)
 	f->rdev = rdev;
 }
 
+void fake_fifo_add(const char *path)
+{
+	struct file *f = add_entry(path, S_IFIFO | 0644);
+
+	f->data = calloc(1, 1);
+	if (!f->data)
+		fake_die("out of memory");
+}
+
+unsigned int fake_blocked_opens(void)
+{
+	return fake.blocked_opens;
+}
+
 static struct file *must_find(const char *path)
 {
 	int i = find_file(path);
@@ -226,6 +240,11 @@ int sys_open(const char *path, int flags, mode_t mode)
 		return -ENOENT;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(fake.files[i].mode))
 		return -ENOTDIR;
+	if (S_ISFIFO(fake.files[i].mode) && !(flags & O_NONBLOCK) &&
+	    (flags & O_ACCMODE) != O_RDWR) {
+		fake.blocked_opens++;
+		return -EINTR;
+	}
 	return fake_fd_alloc(FD_FILE, i);
 }
 

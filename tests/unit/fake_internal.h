@@ -97,6 +97,7 @@ struct fake_state {
 	unsigned int nfiles;
 	struct fdent fds[MAX_FDS];
 	unsigned int bad_fds;
+	unsigned int blocked_opens;	/* opens of a FIFO that would wait */
 	struct item items[MAX_ITEMS];
 	unsigned int nitems;
 	struct reply replies[MAX_REPLIES];

@@ -145,6 +145,13 @@ const char *fake_fd_path(int fd);
 unsigned int fake_open_fds(void);
 /* sys_close or another call on an fd that was not open. */
 unsigned int fake_bad_fds(void);
+/*
+ * A FIFO nobody opens the other end of: an open without O_NONBLOCK (other
+ * than O_RDWR) would wait forever; the fake counts it and fails it with
+ * EINTR instead.
+ */
+void fake_fifo_add(const char *path);
+unsigned int fake_blocked_opens(void);
 /* "mkdir /a mkdir /a/b mount /dev/vda /root ext4" */
 const char *fake_trace(void);
 const char *fake_stderr(void);

@@ -2,8 +2,12 @@
 #include "fake_sys.h"
 #include "file.h"
 
+#include "sys.h"
+
 #include <atf-c.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/sysmacros.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -259,6 +263,48 @@ ATF_TC_BODY(mkdirs_errors, tc)
 	ATF_CHECK_EQ(file_mkdirs("", 0755), -ENAMETOOLONG);
 }
 
+ATF_TC_WITHOUT_HEAD(slurp_refuses_fifo);
+ATF_TC_BODY(slurp_refuses_fifo, tc)
+{
+	char *text = NULL;
+
+	/* An open of a FIFO nobody writes would wait past any deadline. */
+	fake_reset();
+	fake_fifo_add("/etc/blkasm.conf");
+	ATF_CHECK_EQ(file_slurp("/etc/blkasm.conf", 1024, &text, NULL), -ESPIPE);
+	ATF_CHECK(text == NULL);
+	ATF_CHECK_EQ(fake_blocked_opens(), 0);
+	ATF_CHECK_EQ(fake_open_fds(), 0);
+	ATF_CHECK_STREQ(file_strerror(-ESPIPE),
+			"not a regular file (a FIFO, socket or character device)");
+	ATF_CHECK_STREQ(file_strerror(-ENOENT), "No such file or directory");
+}
+
+ATF_TC_WITHOUT_HEAD(open_types);
+ATF_TC_BODY(open_types, tc)
+{
+	int fd;
+
+	fake_reset();
+	fake_file_add("/img", "x");
+	fake_blkdev_add("/dev/vda", makedev(254, 0), "y", 1);
+	fake_fifo_add("/fifo");
+	fake_dir_add("/dir");
+	fd = file_open("/img", O_RDONLY, 0, false);
+	ATF_CHECK(fd >= 0);
+	sys_close(fd);
+	fd = file_open("/dev/vda", O_RDWR, 0, true);
+	ATF_CHECK(fd >= 0);
+	sys_close(fd);
+	ATF_CHECK_EQ(file_open("/dev/vda", O_RDONLY, 0, false), -ESPIPE);
+	ATF_CHECK_EQ(file_open("/fifo", O_RDONLY, 0, true), -ESPIPE);
+	ATF_CHECK_EQ(file_open("/fifo", O_WRONLY | O_CREAT | O_TRUNC, 0644, false), -ESPIPE);
+	ATF_CHECK_EQ(file_open("/dir", O_RDONLY, 0, false), -EISDIR);
+	ATF_CHECK_EQ(file_open("/none", O_RDONLY, 0, false), -ENOENT);
+	ATF_CHECK_EQ(fake_blocked_opens(), 0);
+	ATF_CHECK_EQ(fake_open_fds(), 0);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, read_trims_one_newline);
@@ -274,5 +320,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, exists);
 	ATF_TP_ADD_TC(tp, mkdirs);
 	ATF_TP_ADD_TC(tp, mkdirs_errors);
+	ATF_TP_ADD_TC(tp, slurp_refuses_fifo);
+	ATF_TP_ADD_TC(tp, open_types);
 	return atf_no_error();
 }

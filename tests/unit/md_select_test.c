@@ -114,6 +114,26 @@ ATF_TC_BODY(select_duplicate_slot, tc)
 	ATF_CHECK(c.degraded && c.runnable);
 }
 
+ATF_TC_WITHOUT_HEAD(select_past_role_table);
+ATF_TC_BODY(select_past_role_table, tc)
+{
+	struct mdsb_choice c;
+
+	/* Member 2's slot number lies past the freshest roles[] (max_dev 2):
+	 * the kernel would refuse it, so it is left out, and said why. */
+	array(1, 2, 3);
+	sbs[0].events = 11;
+	sbs[0].max_dev = 2;
+	sbs[2].dev_number = 5;
+	ATF_REQUIRE_EQ(mdsb_select(mem, 3, &c), 0);
+	ATF_CHECK_EQ(mem[0].state, MDSB_ACTIVE);
+	ATF_CHECK_EQ(mem[1].state, MDSB_ACTIVE);
+	ATF_CHECK_EQ(mem[2].state, MDSB_NO_ROLE);
+	ATF_CHECK_EQ(c.spares, 0);
+	ATF_CHECK_STREQ(mdsb_state_name(mem[2].state),
+			"no role: dev_number past the freshest max_dev");
+}
+
 ATF_TC_WITHOUT_HEAD(select_freshest_roles);
 ATF_TC_BODY(select_freshest_roles, tc)
 {
@@ -221,6 +241,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, select_stale);
 	ATF_TP_ADD_TC(tp, select_duplicate_slot);
 	ATF_TP_ADD_TC(tp, select_freshest_roles);
+	ATF_TP_ADD_TC(tp, select_past_role_table);
 	ATF_TP_ADD_TC(tp, select_mismatch);
 	ATF_TP_ADD_TC(tp, enough_by_level);
 	return atf_no_error();

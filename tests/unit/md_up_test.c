@@ -486,9 +486,31 @@ ATF_TC_BODY(new_array_exists_in_use, tc)
 	ATF_CHECK_STREQ(written(MD0 "array_state"), "");
 }
 
+/*
+ * A kernel without md and no module tree to load it from: said at once,
+ * before a member is read, not as 64 attempts at an array "being freed".
+ */
+ATF_TC_WITHOUT_HEAD(md_not_available);
+ATF_TC_BODY(md_not_available, tc)
+{
+	struct plan_node *n;
+
+	fake_reset();	/* setup() without /sys/module/md_mod */
+	retry_set_boot_deadline(0);
+	raid1_pair(10, 10);
+	n = plan_of(PLAN_AB "}\n");
+	ATF_CHECK_EQ(up(n), -ENODEV);
+	CHECK_WHY(n, "md is not available in this kernel: no /sys/module/md_mod, no "
+		  "/proc/mdstat (md_mod is neither built in nor loaded, and no module of "
+		  "it was found to load)");
+	ATF_CHECK_EQ(fake_ioctl_calls(), 0);
+	ATF_CHECK_EQ(fake_wait_count(), 0);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, assemble_by_members);
+	ATF_TP_ADD_TC(tp, md_not_available);
 	ATF_TP_ADD_TC(tp, assemble_read_only_named);
 	ATF_TP_ADD_TC(tp, assemble_picks_free_number);
 	ATF_TP_ADD_TC(tp, assemble_free_number_not_visible_yet);
