@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "loop.h"
+#include "devwait.h"
 #include "file.h"
 #include "log.h"
 #include "retry.h"
@@ -353,37 +354,38 @@ static int rescan_once(void *ctx)
 	return sys_ioctl(s->fd, BLKRRPART, NULL);
 }
 
+/* devwait_event's look: every expected partition there. */
+static int parts_there(void *ctx, const struct uev_msg *m)
+{
+	const struct rescan *s = ctx;
+	int have = loop_partitions_present(s->nr);
+
+	(void)m;	/* any event (or an overrun): count again */
+	return have < 0 ? have : (unsigned int)have >= s->expected;
+}
+
 int loop_wait_partitions(const struct loop_dev *dev, unsigned int expected,
 			 uint64_t deadline_ms, struct retry_result *res)
 {
 	struct rescan s = { .fd = dev->fd, .nr = dev->nr, .expected = expected };
-	struct uev_msg m;
-	int ev, r, have;
+	char name[16];
+	struct retry_wake w = { .relevant = uev_is_about, .ctx = name };
+	int r;
 
 	memset(res, 0, sizeof(*res));
-	/* Subscribe first: partitions added from here on are seen. */
-	ev = uev_open();
-	if (ev < 0)
-		return ev;
+	/* Subscribe first: the rescan's retries wake on this device's uevents. */
+	w.fd = uev_open();
+	if (w.fd < 0)
+		return w.fd;
 	if (s.fd < 0)
 		s.fd = sys_open(dev->path, O_RDONLY, 0);
-	char name[16];
-	struct retry_wake w = { .fd = ev, .relevant = uev_is_about, .ctx = name };
-
 	snprintf(name, sizeof(name), "loop%d", dev->nr);
 	r = s.fd < 0 ? s.fd : retry_run_wake(&RETRY_DEVICE_BUSY, rescan_once, &s, &w, res);
-	while (r == 0) {
-		have = loop_partitions_present(dev->nr);
-		if (have < 0 || (unsigned int)have >= expected) {
-			r = have < 0 ? have : 0;
-			break;
-		}
-		r = uev_next(ev, &m, deadline_ms);
-		if (r == -ENOBUFS)
-			r = 0;	/* lost events: just look again */
-	}
+	sys_close(w.fd);
+	/* Partitions added by now are in sysfs, later ones in the wait's uevents. */
+	if (r == 0)
+		r = devwait_event(parts_there, &s, deadline_ms);
 	if (s.fd >= 0 && s.fd != dev->fd)
 		sys_close(s.fd);
-	sys_close(ev);
 	return r;
 }
