@@ -262,22 +262,13 @@ static int thin_up(struct run_ctx *c, struct plan_node *n)
 
 static int thin_adopt(struct run_ctx *c, struct plan_node *n)
 {
-	const struct thin_conf *tc = n->conf;
-	struct dm_info info;
 	int r;
 
 	(void)c;
-	r = dm_find_uuid(tc->dm_uuid, &info);
-	if (r <= 0)
-		return r == -ENODEV ? 0 : r;
-	if (!info.live_table) {
-		driver_say(n->why, sizeof(n->why), "%s exists without a live table: left alone",
-			   info.name);
-		return -EEXIST;
-	}
-	dm_make_node(info.name, info.dev);
-	describe(n, tc);
-	return 1;
+	r = thin_adopt_uuid(n, ((const struct thin_conf *)n->conf)->dm_uuid);
+	if (r == 1)
+		describe(n, n->conf);
+	return r;
 }
 
 static int thin_down(struct run_ctx *c, struct plan_node *n)
