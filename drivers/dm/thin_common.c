@@ -28,7 +28,7 @@ static int removed_op(void *ctx)
 	return r == -ENXIO ? 0 : r;
 }
 
-int thin_remove(struct plan_node *n, const char *dm_name)
+int thin_remove(struct run_ctx *c, struct plan_node *n, const char *dm_name)
 {
 	struct retry_result res;
 	char node[160], how[96], who[200];
@@ -36,7 +36,7 @@ int thin_remove(struct plan_node *n, const char *dm_name)
 
 	snprintf(node, sizeof(node), "/dev/mapper/%s", dm_name);
 	wake = sys_close_watch(node);
-	r = retry_run(&RETRY_DEVICE_BUSY, removed_op, (void *)dm_name, wake, &res);
+	r = retry_run(&RETRY_DEVICE_BUSY, c->deadline_ms, removed_op, (void *)dm_name, wake, &res);
 	if (wake >= 0)
 		sys_close(wake);
 	if (r == -EPERM) {

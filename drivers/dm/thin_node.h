@@ -58,8 +58,11 @@ int thin_pool_read(const char *dm_name, struct thin_pool_status *st, char *why, 
  */
 bool thin_pool_healthy(const struct thin_pool_status *st, char *why, size_t size);
 
-/* Removes a device blkasm made, under the policy (EBUSY while open). */
-int thin_remove(struct plan_node *n, const char *dm_name);
+/*
+ * Removes a device blkasm made, under the policy (EBUSY while open) and
+ * the run's deadline.
+ */
+int thin_remove(struct run_ctx *c, struct plan_node *n, const char *dm_name);
 
 /*
  * The device of this DM UUID when it is up already (a node adopted): its
@@ -124,8 +127,8 @@ struct thin_slices {
 	dev_t mdev, ddev;
 	uint64_t data_sectors;
 };
-int thin_slices_up(struct plan_node *n, const char *dev, uint64_t dev_sectors,
-		   dev_t devno, struct thin_slices *out);
-int thin_slices_down(struct plan_node *n);
+int thin_slices_up(struct run_ctx *c, struct plan_node *n, const char *dev,
+		   uint64_t dev_sectors, dev_t devno, struct thin_slices *out);
+int thin_slices_down(struct run_ctx *c, struct plan_node *n);
 
 #endif

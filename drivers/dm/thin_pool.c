@@ -132,7 +132,6 @@ static int pool_down(struct run_ctx *c, struct plan_node *n)
 	char why[200];
 	int r;
 
-	(void)c;
 	/*
 	 * The kernel keeps needs_check in memory and writes it out at the
 	 * pool's removal, which a still failing metadata device may refuse:
@@ -142,9 +141,9 @@ static int pool_down(struct run_ctx *c, struct plan_node *n)
 	    !thin_pool_healthy(&st, why, sizeof(why)))
 		log_warn("%s: taking down pool %s that %s: run thin_check on its metadata "
 			 "before the next use", n->name, pc->dm_name, why);
-	r = thin_remove(n, pc->dm_name);
+	r = thin_remove(c, n, pc->dm_name);
 	if (r == 0 && pc->sliced)
-		r = thin_slices_down(n);
+		r = thin_slices_down(c, n);
 	return r;
 }
 

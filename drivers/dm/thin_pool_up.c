@@ -69,7 +69,8 @@ static int prepare(struct run_ctx *c, struct plan_node *n, const char *meta, con
 	return 0;
 }
 
-static int activate(struct plan_node *n, dev_t meta, dev_t data, uint64_t data_sectors)
+static int activate(struct run_ctx *c, struct plan_node *n, dev_t meta, dev_t data,
+		    uint64_t data_sectors)
 {
 	const struct thin_pool_conf *pc = n->conf;
 	struct dm_target *t = calloc(1, sizeof(*t));
@@ -107,7 +108,7 @@ static int activate(struct plan_node *n, dev_t meta, dev_t data, uint64_t data_s
 	if (r < 0) {
 		driver_say(n->why, sizeof(n->why), "the kernel refused the pool table \"%s\": %s "
 			   "(its reason is in the kernel log)", t->params, strerror(-r));
-		thin_remove(n, pc->dm_name);
+		thin_remove(c, n, pc->dm_name);
 	}
 	free(t);
 	return r;
@@ -123,7 +124,7 @@ static int sliced(struct run_ctx *c, struct plan_node *n, char *meta, char *data
 	int r = thin_device_of(c, n, "device", dev, sizeof(dev), &devno, &sectors);
 
 	if (r == 0)
-		r = thin_slices_up(n, dev, sectors, devno, &sl);
+		r = thin_slices_up(c, n, dev, sectors, devno, &sl);
 	if (r < 0)
 		return r;
 	snprintf(meta, size, "%s", sl.meta);
@@ -161,10 +162,10 @@ int thin_pool_up(struct run_ctx *c, struct plan_node *n)
 	if (r == 0)
 		r = prepare(c, n, meta, data);
 	if (r == 0)
-		r = activate(n, mdev, ddev, dsec);
+		r = activate(c, n, mdev, ddev, dsec);
 	if (r == 0 && (r = thin_pool_health(n)) < 0)
-		thin_remove(n, pc->dm_name);
+		thin_remove(c, n, pc->dm_name);
 	if (r < 0 && pc->sliced)
-		thin_slices_down(n);
+		thin_slices_down(c, n);
 	return r;
 }

@@ -237,7 +237,7 @@ static int activate(struct run_ctx *c, struct plan_node *n)
 		driver_say(n->why, sizeof(n->why), "the kernel refused thin id %u of pool %s: %s%s",
 			   tc->id, pn->name, strerror(-r), tc->create ? "" :
 			   " (does the pool have it? create yes makes it)");
-		thin_remove(n, tc->dm_name);
+		thin_remove(c, n, tc->dm_name);
 	}
 	return r;
 }
@@ -273,8 +273,7 @@ static int thin_adopt(struct run_ctx *c, struct plan_node *n)
 
 static int thin_down(struct run_ctx *c, struct plan_node *n)
 {
-	(void)c;
-	return thin_remove(n, ((const struct thin_conf *)n->conf)->dm_name);
+	return thin_remove(c, n, ((const struct thin_conf *)n->conf)->dm_name);
 }
 
 static int thin_status(struct run_ctx *c, struct plan_node *n, struct node_status *st)

@@ -118,7 +118,7 @@ static int open_backing(const struct loop_spec *spec, struct loop_dev *dev)
 	return fd;
 }
 
-int loop_attach(const struct loop_spec *spec, struct loop_dev *dev,
+int loop_attach(const struct loop_spec *spec, struct loop_dev *dev, uint64_t until_ms,
 		struct retry_result *res)
 {
 	struct attach a = { .spec = spec, .dev = dev, .ctl_fd = -1 };
@@ -142,7 +142,7 @@ int loop_attach(const struct loop_spec *spec, struct loop_dev *dev,
 		r = a.ctl_fd;
 		goto out_close_file;
 	}
-	r = retry_run(&RETRY_DEVICE_BUSY, attach_once, &a, -1, res);
+	r = retry_run(&RETRY_DEVICE_BUSY, until_ms, attach_once, &a, -1, res);
 	sys_close(a.ctl_fd);
 out_close_file:
 	/* The loop device holds its own reference to the file now. */
@@ -212,7 +212,7 @@ static int detach_once(void *ctx)
 	return unbound(d->dev);
 }
 
-int loop_detach(struct loop_dev *dev, struct retry_result *res)
+int loop_detach(struct loop_dev *dev, uint64_t until_ms, struct retry_result *res)
 {
 	struct detach d = { .dev = dev, .fd = dev->fd };
 	struct loop_info64 info;
@@ -235,7 +235,8 @@ int loop_detach(struct loop_dev *dev, struct retry_result *res)
 		/* Subscribe before clearing so the release's uevent is not missed. */
 		w.fd = uev_open();
 		snprintf(name, sizeof(name), "loop%d", dev->nr);
-		r = retry_run_wake(&RETRY_DEVICE_BUSY, detach_once, &d, w.fd >= 0 ? &w : NULL, res);
+		r = retry_run_wake(&RETRY_DEVICE_BUSY, until_ms, detach_once, &d,
+				   w.fd >= 0 ? &w : NULL, res);
 		if (w.fd >= 0)
 			sys_close(w.fd);
 	}
@@ -380,7 +381,8 @@ int loop_wait_partitions(const struct loop_dev *dev, unsigned int expected,
 	if (s.fd < 0)
 		s.fd = sys_open(dev->path, O_RDONLY, 0);
 	snprintf(name, sizeof(name), "loop%d", dev->nr);
-	r = s.fd < 0 ? s.fd : retry_run_wake(&RETRY_DEVICE_BUSY, rescan_once, &s, &w, res);
+	r = s.fd < 0 ? s.fd :
+		retry_run_wake(&RETRY_DEVICE_BUSY, deadline_ms, rescan_once, &s, &w, res);
 	sys_close(w.fd);
 	/* Partitions added by now are in sysfs, later ones in the wait's uevents. */
 	if (r == 0)

@@ -342,7 +342,7 @@ static int assemble_op(void *ctx)
 	return r;
 }
 
-static int make_and_start(struct plan_node *n, struct attempt *t)
+static int make_and_start(struct run_ctx *c, struct plan_node *n, struct attempt *t)
 {
 	const struct md_conf *mc = md_conf_of(n);
 	struct retry_result res;
@@ -357,7 +357,8 @@ static int make_and_start(struct plan_node *n, struct attempt *t)
 	snprintf(md, sizeof(md), "md%u", t->a.nr);
 	ev = uev_open();
 	struct retry_wake w = { .fd = ev, .relevant = uev_is_about, .ctx = md };
-	r = retry_run_wake(&RETRY_DEVICE_BUSY, assemble_op, t, ev >= 0 ? &w : NULL, &res);
+	r = retry_run_wake(&RETRY_DEVICE_BUSY, c->deadline_ms, assemble_op, t, ev >= 0 ? &w : NULL,
+			   &res);
 	if (ev >= 0)
 		sys_close(ev);
 	if (r == -EEXIST)
@@ -400,7 +401,7 @@ static int node_ready(struct run_ctx *c, struct plan_node *n, const char *md)
 	r = devwait_block(&ds, c->deadline_ms ? c->deadline_ms : sys_now_ms() + 10000,
 			  path, sizeof(path));
 	if (r == 0)
-		r = retry_run(&RETRY_DEVICE_BUSY, open_op, path, -1, &res);
+		r = retry_run(&RETRY_DEVICE_BUSY, c->deadline_ms, open_op, path, -1, &res);
 	if (r < 0)
 		driver_say(n->why, sizeof(n->why), "/dev/%s started but does not open%s%s: %s",
 			   md, r == -EBUSY ? " " : "",
@@ -437,7 +438,7 @@ static int start(struct run_ctx *c, struct plan_node *n, struct gather *g)
 			     .why_size = sizeof(n->why) };
 
 	n->why[0] = '\0';
-	r = make_and_start(n, &t);
+	r = make_and_start(c, n, &t);
 	if (r < 0)
 		return r;
 	snprintf(md, sizeof(md), "md%u", t.a.nr);
