@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The thin-pool and thin nodes against the fake device-mapper
- * (drivers/dm/thin_pool.c, thin_vol.c): new and existing pools, thin_check,
- * the pool's health after activation, adopting and removing pools, and
+ * (drivers/dm/thin_pool*.c, thin_check.c, thin_common.c, thin_vol.c): new
+ * and existing pools, a pool's devices, thin_check, the pool's health
+ * after activation, adopting and removing pools, and
  * thin volumes provisioned under the pool's transaction id, snapshots of
  * active origins, activation failures. Validation: thin_node_test.c.
  */
