@@ -7,7 +7,6 @@
 #include "file.h"
 #include "log.h"
 #include "modules.h"
-#include "retry.h"
 #include "sys.h"
 
 #include <errno.h>
@@ -305,7 +304,6 @@ int boot_main(int argc, char **argv)
 	log_info("starting at %llu ms of kernel uptime", (unsigned long long)b.uptime_ms);
 	for (;;) {
 		b.deadline_ms = sys_now_ms() + (uint64_t)b.bp.timeout_s * 1000u;
-		retry_set_boot_deadline(b.deadline_ms);
 		if (!b.why[0])
 			boot_once(&b);
 		teardown(&b);

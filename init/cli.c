@@ -9,7 +9,6 @@
 #include "holders.h"
 #include "log.h"
 #include "plan.h"
-#include "retry.h"
 #include "state.h"
 #include "sys.h"
 
@@ -148,8 +147,6 @@ static int run(const struct cli *c, int argc, char **argv, bool down)
 
 	if (prepare(c, argc, argv, down, &p, &want, &recorded))
 		return 1;
-	/* -t bounds every retry too, not only the waits. */
-	retry_set_boot_deadline(o.deadline_ms);
 	r = down ? exec_down(&p, want, &o) : exec_up(&p, want, &o);
 	w = state_save(&p, recorded);
 	if (w < 0) {

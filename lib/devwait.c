@@ -131,35 +131,48 @@ static int scan(struct look *l)
 	return l->matches ? 1 : 0;
 }
 
-int devwait_block(const struct devspec *ds, uint64_t deadline_ms,
-		  char *path, size_t size)
+int devwait_event(devwait_look look, void *ctx, uint64_t deadline_ms)
 {
-	struct look l = { .ds = ds, .path = path, .size = size };
 	struct uev_msg m;
 	int fd, r;
 
 	fd = uev_open();
+	/* Subscribed: now whatever appears is either seen by the look or in a uevent. */
+	r = look(ctx, NULL);
 	if (fd < 0)
-		return fd;
-	/* Subscribed: now whatever appears is either in sysfs or in a uevent. */
-	r = scan(&l);
+		return r > 0 ? 0 : r < 0 ? r : fd;
 	while (r == 0) {
 		r = uev_next(fd, &m, deadline_ms);
-		if (r == -ENOBUFS) {	/* overrun: look again from scratch */
-			r = scan(&l);
-			continue;
-		}
-		if (r < 0)
-			break;
-		if (strcmp(m.subsystem, "block") || !m.devname[0] ||
-		    (strcmp(m.action, "add") && strcmp(m.action, "change")))
-			continue;
-		log_debug("uevent %s %s", m.action, m.devname);
-		/* DEVNAME is relative to /dev; the sysfs name is the last element. */
-		const char *base = strrchr(m.devpath, '/');
-
-		r = look_at(base ? base + 1 : m.devname, 0, &l);
+		if (r == -ENOBUFS)	/* overrun: look again from scratch */
+			r = look(ctx, NULL);
+		else if (r == 0)
+			r = look(ctx, &m);
 	}
 	sys_close(fd);
 	return r > 0 ? 0 : r;
+}
+
+/* devwait_event's look: everything, or the device a block uevent names. */
+static int look_event(void *ctx, const struct uev_msg *m)
+{
+	struct look *l = ctx;
+	const char *base;
+
+	if (!m)
+		return scan(l);
+	if (strcmp(m->subsystem, "block") || !m->devname[0] ||
+	    (strcmp(m->action, "add") && strcmp(m->action, "change")))
+		return 0;
+	log_debug("uevent %s %s", m->action, m->devname);
+	/* DEVNAME is relative to /dev; the sysfs name is the last element. */
+	base = strrchr(m->devpath, '/');
+	return look_at(base ? base + 1 : m->devname, 0, l);
+}
+
+int devwait_block(const struct devspec *ds, uint64_t deadline_ms,
+		  char *path, size_t size)
+{
+	struct look l = { .ds = ds, .path = path, .size = size };
+
+	return devwait_event(look_event, &l, deadline_ms);
 }

@@ -17,4 +17,17 @@ struct devspec;
 int devwait_block(const struct devspec *ds, uint64_t deadline_ms,
 		  char *path, size_t size);
 
+/*
+ * The one event wait: subscribes to kernel uevents, then calls
+ * look(ctx, NULL) to look at the whole state, then look(ctx, m) after each
+ * uevent m received, and look(ctx, NULL) again after an overrun (lost
+ * events), until look says done or deadline_ms (absolute, sys_now_ms time)
+ * passes. look returns 1 done, 0 not yet, or -errno to stop with.
+ * Returns: 0 done, -ETIMEDOUT, look's -errno, or -errno of the uevent
+ * socket (when it cannot be had, the first look is still made).
+ */
+struct uev_msg;
+typedef int (*devwait_look)(void *ctx, const struct uev_msg *m);
+int devwait_event(devwait_look look, void *ctx, uint64_t deadline_ms);
+
 #endif

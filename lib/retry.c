@@ -18,18 +18,6 @@ const struct retry_policy RETRY_DEVICE_BUSY = {
 	.deadline_ms = 10000,
 };
 
-static uint64_t boot_deadline_ms;
-
-void retry_set_boot_deadline(uint64_t abs_ms)
-{
-	boot_deadline_ms = abs_ms;
-}
-
-uint64_t retry_boot_deadline(void)
-{
-	return boot_deadline_ms;
-}
-
 uint32_t retry_base_delay(const struct retry_policy *p, unsigned int n)
 {
 	uint64_t d = p->first_ms ? p->first_ms : 1;
@@ -88,23 +76,23 @@ static bool transient(int r)
 	return r == -EBUSY || r == -EAGAIN;
 }
 
-int retry_run(const struct retry_policy *p, retry_op op, void *ctx,
+int retry_run(const struct retry_policy *p, uint64_t until_ms, retry_op op, void *ctx,
 	      int wake_fd, struct retry_result *res)
 {
 	struct retry_wake w = { .fd = wake_fd };
 
-	return retry_run_wake(p, op, ctx, wake_fd >= 0 ? &w : NULL, res);
+	return retry_run_wake(p, until_ms, op, ctx, wake_fd >= 0 ? &w : NULL, res);
 }
 
-int retry_run_wake(const struct retry_policy *p, retry_op op, void *ctx,
+int retry_run_wake(const struct retry_policy *p, uint64_t until_ms, retry_op op, void *ctx,
 		   const struct retry_wake *wake, struct retry_result *res)
 {
 	uint64_t start = sys_now_ms(), deadline = start + p->deadline_ms, now;
 	unsigned int n = 0;
 	int r;
 
-	if (boot_deadline_ms && boot_deadline_ms < deadline)
-		deadline = boot_deadline_ms;
+	if (until_ms && until_ms < deadline)
+		deadline = until_ms;
 	for (;;) {
 		r = op(ctx);
 		n++;

@@ -15,8 +15,8 @@
  * readable (a uevent, an inotify close event), so a release is noticed at
  * once rather than at the next tick. Both limits apply: at most
  * max_attempts attempts, and no attempt starts after the deadline
- * (min(start + deadline_ms, the boot deadline)); one last attempt is made
- * at the deadline itself.
+ * (min(start + deadline_ms, until_ms: the run's deadline)); one last
+ * attempt is made at the deadline itself.
  */
 struct retry_policy {
 	unsigned int max_attempts;
@@ -44,18 +44,16 @@ typedef int (*retry_op)(void *ctx);
 
 extern const struct retry_policy RETRY_DEVICE_BUSY;
 
-/* Sets the absolute (sys_now_ms) deadline of the whole boot; 0 for none. */
-void retry_set_boot_deadline(uint64_t abs_ms);
-uint64_t retry_boot_deadline(void);
-
 /* The delay before attempt n+1 (n >= 1) before jitter; pure. */
 uint32_t retry_base_delay(const struct retry_policy *p, unsigned int n);
 
 /*
- * Runs op until it succeeds or a limit is reached. wake_fd may be -1.
+ * Runs op until it succeeds or a limit is reached: the policy's, or
+ * until_ms, the caller's run deadline (absolute, sys_now_ms time; 0 for
+ * none). wake_fd may be -1.
  * Returns: 0 on success, else the last -errno of op (res says why).
  */
-int retry_run(const struct retry_policy *p, retry_op op, void *ctx,
+int retry_run(const struct retry_policy *p, uint64_t until_ms, retry_op op, void *ctx,
 	      int wake_fd, struct retry_result *res);
 
 /*
@@ -69,7 +67,7 @@ struct retry_wake {
 	void *ctx;
 };
 
-int retry_run_wake(const struct retry_policy *p, retry_op op, void *ctx,
+int retry_run_wake(const struct retry_policy *p, uint64_t until_ms, retry_op op, void *ctx,
 		   const struct retry_wake *wake, struct retry_result *res);
 
 /* "after 5 attempts in 1.2 s" style text for diagnoses. */

@@ -408,6 +408,56 @@ int sys_waitpid(int pid, int *status, int flags)
 	return ret(r);
 }
 
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434	/* one number on every architecture (Linux 5.3) */
+#endif
+
+/* What is left of the wait in ms, at most a minute at a time (poll's int). */
+static int ms_left(uint64_t deadline_ms)
+{
+	uint64_t now = sys_now_ms();
+
+	if (now >= deadline_ms)
+		return 0;
+	return deadline_ms - now > 60000 ? 60000 : (int)(deadline_ms - now);
+}
+
+/*
+ * A pidfd polls readable once the process has ended (Linux 5.3); without
+ * one (older kernels) we look again every 5 ms. Either way the loop lives
+ * here, not in the callers.
+ */
+static void child_wait_ms(int pidfd, int ms)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	struct timespec ts = { 0, 5000000 };
+
+	if (pidfd >= 0)
+		poll(&p, 1, ms);
+	else
+		nanosleep(&ts, NULL);
+}
+
+int sys_wait_child(int pid, int *status, uint64_t deadline_ms)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int r, ms;
+
+	while ((r = sys_waitpid(pid, status, WNOHANG)) == 0) {
+		ms = ms_left(deadline_ms);
+		if (ms == 0) {
+			kill(pid, SIGKILL);
+			r = sys_waitpid(pid, status, 0);
+			r = r < 0 ? r : -ETIMEDOUT;
+			break;
+		}
+		child_wait_ms(pidfd, ms);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return r > 0 ? 0 : r;
+}
+
 int sys_execve(const char *path, char *const argv[], char *const envp[])
 {
 	return ret(execve(path, argv, envp));

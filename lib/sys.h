@@ -76,6 +76,14 @@ int sys_spawn(char *const argv[], char *const envp[], int ctty);
 int sys_kill(int pid, int sig);
 /* waitpid(); returns the pid reaped and its status, 0 if none (WNOHANG). */
 int sys_waitpid(int pid, int *status, int flags);
+/*
+ * Waits for the child pid to end, until deadline_ms (absolute, sys_now_ms
+ * time), woken by its exit (a pidfd) rather than by polling. At the
+ * deadline the child is killed (SIGKILL) and reaped.
+ * Returns: 0 with its wait status in *status, -ETIMEDOUT (killed and
+ * reaped; *status then says so), or another -errno (-ECHILD).
+ */
+int sys_wait_child(int pid, int *status, uint64_t deadline_ms);
 /* execve(); returns only on failure. */
 int sys_execve(const char *path, char *const argv[], char *const envp[]);
 

@@ -159,6 +159,26 @@ static int payload(const struct dm_ioctl *io, size_t size, const void **data, si
 	return 0;
 }
 
+/*
+ * A read-back of the device name and its checked payload. Returns 0 with
+ * *io (to free) and the payload, or -errno.
+ */
+static int read_back(unsigned long req, const char *name, uint32_t flags,
+		     struct dm_ioctl **io, const void **data, size_t *len)
+{
+	int r;
+
+	if (!dm_name_ok(name))
+		return -EINVAL;
+	r = call_growing(req, name, flags, io);
+	if (r < 0)
+		return r;
+	r = payload(*io, (size_t)r, data, len);
+	if (r < 0)
+		free(*io);
+	return r;
+}
+
 static void fill_info(const struct dm_ioctl *io, struct dm_info *info)
 {
 	memset(info, 0, sizeof(*info));
@@ -343,17 +363,14 @@ int dm_status(const char *name, bool table, struct dm_target *t, unsigned int ma
 	size_t len;
 	int r;
 
-	if (!dm_name_ok(name))
-		return -EINVAL;
-	r = call_growing(DM_TABLE_STATUS, name, table ? DM_STATUS_TABLE_FLAG : 0, &io);
+	r = read_back(DM_TABLE_STATUS, name, table ? DM_STATUS_TABLE_FLAG : 0, &io, &data, &len);
 	if (r < 0)
 		return r;
-	r = payload(io, (size_t)r, &data, &len);
-	if (r == 0 && io->target_count > max)
+	if (io->target_count > max)
 		r = -ENOSPC;
-	else if (r == 0 && dm_table_unpack(data, len, io->target_count, t, max) < 0)
+	else if (dm_table_unpack(data, len, io->target_count, t, max) < 0)
 		r = -EPROTO;
-	else if (r == 0)
+	else
 		r = (int)io->target_count;
 	free(io);
 	return r;
@@ -367,13 +384,10 @@ int dm_deps(const char *name, dev_t *devs, unsigned int max)
 	size_t len;
 	int r;
 
-	if (!dm_name_ok(name))
-		return -EINVAL;
-	r = call_growing(DM_TABLE_DEPS, name, 0, &io);
+	r = read_back(DM_TABLE_DEPS, name, 0, &io, &data, &len);
 	if (r < 0)
 		return r;
-	r = payload(io, (size_t)r, &data, &len);
-	if (r == 0 && len < sizeof(deps))
+	if (len < sizeof(deps))
 		r = -EPROTO;
 	if (r == 0) {
 		memcpy(&deps, data, sizeof(deps));

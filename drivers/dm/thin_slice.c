@@ -12,8 +12,8 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
-static int slice(struct plan_node *n, unsigned int i, dev_t devno, uint64_t start,
-		 uint64_t length, char *path, size_t size, dev_t *out)
+static int slice(struct run_ctx *c, struct plan_node *n, unsigned int i, dev_t devno,
+		 uint64_t start, uint64_t length, char *path, size_t size, dev_t *out)
 {
 	const struct thin_pool_conf *pc = n->conf;
 	struct dm_target t = { .start = 0, .length = length };
@@ -25,7 +25,7 @@ static int slice(struct plan_node *n, unsigned int i, dev_t devno, uint64_t star
 		 (unsigned long long)start);
 	/* One of ours from a run that stopped half-way: not in use, so remade. */
 	if (dm_find_uuid(pc->slice_uuid[i], &info) == 1 && info.open_count == 0)
-		thin_remove(n, info.name);
+		thin_remove(c, n, info.name);
 	r = dm_create(pc->slice_name[i], pc->slice_uuid[i], &info);
 	if (r == 0)
 		r = dm_load(pc->slice_name[i], &t, 1, pc->read_only);
@@ -36,7 +36,7 @@ static int slice(struct plan_node *n, unsigned int i, dev_t devno, uint64_t star
 	if (r < 0) {
 		driver_say(n->why, sizeof(n->why), "cannot make the slice %s (%s): %s",
 			   pc->slice_name[i], t.params, strerror(-r));
-		thin_remove(n, pc->slice_name[i]);
+		thin_remove(c, n, pc->slice_name[i]);
 		return r;
 	}
 	snprintf(path, size, "/dev/mapper/%s", pc->slice_name[i]);
@@ -44,8 +44,8 @@ static int slice(struct plan_node *n, unsigned int i, dev_t devno, uint64_t star
 	return 0;
 }
 
-int thin_slices_up(struct plan_node *n, const char *dev, uint64_t dev_sectors,
-		   dev_t devno, struct thin_slices *out)
+int thin_slices_up(struct run_ctx *c, struct plan_node *n, const char *dev,
+		   uint64_t dev_sectors, dev_t devno, struct thin_slices *out)
 {
 	const struct thin_pool_conf *pc = n->conf;
 	uint64_t data;
@@ -58,19 +58,20 @@ int thin_slices_up(struct plan_node *n, const char *dev, uint64_t dev_sectors,
 		return -ENOSPC;
 	}
 	data = (dev_sectors - pc->meta_sectors) / pc->block_sectors * pc->block_sectors;
-	r = slice(n, 0, devno, 0, pc->meta_sectors, out->meta, sizeof(out->meta), &out->mdev);
+	r = slice(c, n, 0, devno, 0, pc->meta_sectors, out->meta, sizeof(out->meta), &out->mdev);
 	if (r < 0)
 		return r;
-	r = slice(n, 1, devno, pc->meta_sectors, data, out->data, sizeof(out->data), &out->ddev);
+	r = slice(c, n, 1, devno, pc->meta_sectors, data, out->data, sizeof(out->data),
+		  &out->ddev);
 	if (r < 0) {
-		thin_remove(n, pc->slice_name[0]);
+		thin_remove(c, n, pc->slice_name[0]);
 		return r;
 	}
 	out->data_sectors = data;
 	return 0;
 }
 
-int thin_slices_down(struct plan_node *n)
+int thin_slices_down(struct run_ctx *c, struct plan_node *n)
 {
 	const struct thin_pool_conf *pc = n->conf;
 	struct dm_info info;
@@ -78,6 +79,6 @@ int thin_slices_down(struct plan_node *n)
 
 	for (int i = 1; i >= 0 && r == 0; i--)
 		if (dm_find_uuid(pc->slice_uuid[i], &info) == 1)
-			r = thin_remove(n, pc->slice_name[i]);
+			r = thin_remove(c, n, pc->slice_name[i]);
 	return r;
 }

@@ -186,6 +186,16 @@ static int pool_numbers(const struct fields *fs, struct thin_pool_status *st,
 	return 0;
 }
 
+/* "Fail" or "Error" alone: the target's whole state, nothing more to read. */
+static bool failed(const struct fields *fs, bool *fail, bool *error)
+{
+	if (!is(&fs->f[0], "Fail") && !is(&fs->f[0], "Error"))
+		return false;
+	*fail = is(&fs->f[0], "Fail");
+	*error = !*fail;
+	return true;
+}
+
 int thin_pool_status_parse(const char *s, struct thin_pool_status *st, char *why,
 			   size_t why_size)
 {
@@ -195,9 +205,7 @@ int thin_pool_status_parse(const char *s, struct thin_pool_status *st, char *why
 
 	if (r < 0)
 		return r;
-	if (is(&fs.f[0], "Fail") || is(&fs.f[0], "Error")) {
-		got.fail = is(&fs.f[0], "Fail");
-		got.error = !got.fail;
+	if (failed(&fs, &got.fail, &got.error)) {
 		*st = got;
 		return 0;
 	}
@@ -222,9 +230,7 @@ int thin_status_parse(const char *s, struct thin_status *st, char *why, size_t w
 
 	if (r < 0)
 		return r;
-	if (is(&fs.f[0], "Fail") || is(&fs.f[0], "Error")) {
-		got.fail = is(&fs.f[0], "Fail");
-		got.error = !got.fail;
+	if (failed(&fs, &got.fail, &got.error)) {
 		*st = got;
 		return 0;
 	}

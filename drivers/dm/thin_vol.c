@@ -237,7 +237,7 @@ static int activate(struct run_ctx *c, struct plan_node *n)
 		driver_say(n->why, sizeof(n->why), "the kernel refused thin id %u of pool %s: %s%s",
 			   tc->id, pn->name, strerror(-r), tc->create ? "" :
 			   " (does the pool have it? create yes makes it)");
-		thin_remove(n, tc->dm_name);
+		thin_remove(c, n, tc->dm_name);
 	}
 	return r;
 }
@@ -262,28 +262,18 @@ static int thin_up(struct run_ctx *c, struct plan_node *n)
 
 static int thin_adopt(struct run_ctx *c, struct plan_node *n)
 {
-	const struct thin_conf *tc = n->conf;
-	struct dm_info info;
 	int r;
 
 	(void)c;
-	r = dm_find_uuid(tc->dm_uuid, &info);
-	if (r <= 0)
-		return r == -ENODEV ? 0 : r;
-	if (!info.live_table) {
-		driver_say(n->why, sizeof(n->why), "%s exists without a live table: left alone",
-			   info.name);
-		return -EEXIST;
-	}
-	dm_make_node(info.name, info.dev);
-	describe(n, tc);
-	return 1;
+	r = thin_adopt_uuid(n, ((const struct thin_conf *)n->conf)->dm_uuid);
+	if (r == 1)
+		describe(n, n->conf);
+	return r;
 }
 
 static int thin_down(struct run_ctx *c, struct plan_node *n)
 {
-	(void)c;
-	return thin_remove(n, ((const struct thin_conf *)n->conf)->dm_name);
+	return thin_remove(c, n, ((const struct thin_conf *)n->conf)->dm_name);
 }
 
 static int thin_status(struct run_ctx *c, struct plan_node *n, struct node_status *st)

@@ -142,10 +142,9 @@ static int mount_down(struct run_ctx *c, struct plan_node *n)
 	dev_t have;
 	int r;
 
-	(void)c;
 	if (!mounted_on(target, &have))
 		return 0;
-	r = retry_run(&RETRY_DEVICE_BUSY, try_umount, (void *)target, -1, &res);
+	r = retry_run(&RETRY_DEVICE_BUSY, c->deadline_ms, try_umount, (void *)target, -1, &res);
 	if (r < 0)
 		driver_say(n->why, sizeof(n->why), "%s still mounted %s: %s", target,
 			 retry_describe(&res, how, sizeof(how)), strerror(-r));

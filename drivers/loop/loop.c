@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "loop.h"
+#include "devwait.h"
 #include "file.h"
 #include "log.h"
 #include "retry.h"
@@ -118,7 +119,7 @@ static int open_backing(const struct loop_spec *spec, struct loop_dev *dev)
 	return fd;
 }
 
-int loop_attach(const struct loop_spec *spec, struct loop_dev *dev,
+int loop_attach(const struct loop_spec *spec, struct loop_dev *dev, uint64_t until_ms,
 		struct retry_result *res)
 {
 	struct attach a = { .spec = spec, .dev = dev, .ctl_fd = -1 };
@@ -142,7 +143,7 @@ int loop_attach(const struct loop_spec *spec, struct loop_dev *dev,
 		r = a.ctl_fd;
 		goto out_close_file;
 	}
-	r = retry_run(&RETRY_DEVICE_BUSY, attach_once, &a, -1, res);
+	r = retry_run(&RETRY_DEVICE_BUSY, until_ms, attach_once, &a, -1, res);
 	sys_close(a.ctl_fd);
 out_close_file:
 	/* The loop device holds its own reference to the file now. */
@@ -212,7 +213,7 @@ static int detach_once(void *ctx)
 	return unbound(d->dev);
 }
 
-int loop_detach(struct loop_dev *dev, struct retry_result *res)
+int loop_detach(struct loop_dev *dev, uint64_t until_ms, struct retry_result *res)
 {
 	struct detach d = { .dev = dev, .fd = dev->fd };
 	struct loop_info64 info;
@@ -235,7 +236,8 @@ int loop_detach(struct loop_dev *dev, struct retry_result *res)
 		/* Subscribe before clearing so the release's uevent is not missed. */
 		w.fd = uev_open();
 		snprintf(name, sizeof(name), "loop%d", dev->nr);
-		r = retry_run_wake(&RETRY_DEVICE_BUSY, detach_once, &d, w.fd >= 0 ? &w : NULL, res);
+		r = retry_run_wake(&RETRY_DEVICE_BUSY, until_ms, detach_once, &d,
+				   w.fd >= 0 ? &w : NULL, res);
 		if (w.fd >= 0)
 			sys_close(w.fd);
 	}
@@ -354,37 +356,39 @@ static int rescan_once(void *ctx)
 	return sys_ioctl(s->fd, BLKRRPART, NULL);
 }
 
+/* devwait_event's look: every expected partition there. */
+static int parts_there(void *ctx, const struct uev_msg *m)
+{
+	const struct rescan *s = ctx;
+	int have = loop_partitions_present(s->nr);
+
+	(void)m;	/* any event (or an overrun): count again */
+	return have < 0 ? have : (unsigned int)have >= s->expected;
+}
+
 int loop_wait_partitions(const struct loop_dev *dev, unsigned int expected,
 			 uint64_t deadline_ms, struct retry_result *res)
 {
 	struct rescan s = { .fd = dev->fd, .nr = dev->nr, .expected = expected };
-	struct uev_msg m;
-	int ev, r, have;
+	char name[16];
+	struct retry_wake w = { .relevant = uev_is_about, .ctx = name };
+	int r;
 
 	memset(res, 0, sizeof(*res));
-	/* Subscribe first: partitions added from here on are seen. */
-	ev = uev_open();
-	if (ev < 0)
-		return ev;
+	/* Subscribe first: the rescan's retries wake on this device's uevents. */
+	w.fd = uev_open();
+	if (w.fd < 0)
+		return w.fd;
 	if (s.fd < 0)
 		s.fd = sys_open(dev->path, O_RDONLY, 0);
-	char name[16];
-	struct retry_wake w = { .fd = ev, .relevant = uev_is_about, .ctx = name };
-
 	snprintf(name, sizeof(name), "loop%d", dev->nr);
-	r = s.fd < 0 ? s.fd : retry_run_wake(&RETRY_DEVICE_BUSY, rescan_once, &s, &w, res);
-	while (r == 0) {
-		have = loop_partitions_present(dev->nr);
-		if (have < 0 || (unsigned int)have >= expected) {
-			r = have < 0 ? have : 0;
-			break;
-		}
-		r = uev_next(ev, &m, deadline_ms);
-		if (r == -ENOBUFS)
-			r = 0;	/* lost events: just look again */
-	}
+	r = s.fd < 0 ? s.fd :
+		retry_run_wake(&RETRY_DEVICE_BUSY, deadline_ms, rescan_once, &s, &w, res);
+	sys_close(w.fd);
+	/* Partitions added by now are in sysfs, later ones in the wait's uevents. */
+	if (r == 0)
+		r = devwait_event(parts_there, &s, deadline_ms);
 	if (s.fd >= 0 && s.fd != dev->fd)
 		sys_close(s.fd);
-	sys_close(ev);
 	return r;
 }

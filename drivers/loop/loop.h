@@ -35,10 +35,11 @@ struct loop_dev {
  * kernels without it. A free device taken by another process in between
  * (EBUSY) is retried under RETRY_DEVICE_BUSY. The device stays open in
  * dev->fd: with autoclear, the last close detaches it, so keep it open
- * until something else (a mount) holds the device.
+ * until something else (a mount) holds the device. until_ms: the run's
+ * deadline for the retries (absolute; 0 for none), as for loop_detach.
  * Returns: 0, or -errno with res describing the attempts.
  */
-int loop_attach(const struct loop_spec *spec, struct loop_dev *dev,
+int loop_attach(const struct loop_spec *spec, struct loop_dev *dev, uint64_t until_ms,
 		struct retry_result *res);
 
 /* Closes dev->fd. */
@@ -46,12 +47,13 @@ void loop_release(struct loop_dev *dev);
 
 /*
  * Unbinds a device this run bound (checked against the backing file's
- * identity), and waits, driven by uevents and bounded by the policy, until
- * the kernel has let go of it (a clear is deferred while it is open).
+ * identity), and waits, driven by uevents and bounded by the policy and
+ * until_ms (absolute; 0 for none), until the kernel has let go of it (a
+ * clear is deferred while it is open).
  * Returns: 0, -ESTALE if the device is bound to something else now, or
  * -EBUSY with res set when it is still held at the limit.
  */
-int loop_detach(struct loop_dev *dev, struct retry_result *res);
+int loop_detach(struct loop_dev *dev, uint64_t until_ms, struct retry_result *res);
 
 /*
  * After binding with part_scan: makes sure the kernel has a device for each

@@ -91,7 +91,7 @@ static int still_bound(void *ctx)
  * detach is pending (LOOP_CLR_FD defers to the last close while a prober
  * holds it): it is about to vanish, so wait for that rather than adopt it.
  */
-static int wait_detached(struct plan_node *n, const struct loop_spec *s,
+static int wait_detached(struct run_ctx *c, struct plan_node *n, const struct loop_spec *s,
 			 const struct loop_dev *d)
 {
 	struct retry_result res;
@@ -100,7 +100,8 @@ static int wait_detached(struct plan_node *n, const struct loop_spec *s,
 	struct retry_wake w = { .fd = ev, .relevant = uev_is_about, .ctx = name };
 
 	snprintf(name, sizeof(name), "loop%d", d->nr);
-	r = retry_run_wake(&RETRY_DEVICE_BUSY, still_bound, (void *)s, ev >= 0 ? &w : NULL, &res);
+	r = retry_run_wake(&RETRY_DEVICE_BUSY, c->deadline_ms, still_bound, (void *)s,
+			   ev >= 0 ? &w : NULL, &res);
 	if (ev >= 0)
 		sys_close(ev);
 	if (r < 0)
@@ -116,14 +117,13 @@ static int loop_adopt(struct run_ctx *c, struct plan_node *n)
 	struct loop_dev d;
 	int r;
 
-	(void)c;
 	spec_of(n, &s);
 	r = loop_find_bound(&s, hint_of(n), &d);
 	if (r < 0)	/* ELOOP: the file is a symlink loop */
 		driver_say(n->why, sizeof(n->why), "cannot look for a loop device bound to "
 			   "%s: %s", s.file, strerror(-r));
 	if (r == 1 && d.autoclear && !s.autoclear)
-		return wait_detached(n, &s, &d);
+		return wait_detached(c, n, &s, &d);
 	if (r == 1)
 		describe(n, &d, s.file);
 	return r;
@@ -145,7 +145,7 @@ static int partitions_up(struct run_ctx *c, struct plan_node *n, struct loop_dev
 			   loop_partitions_present(d->nr), want, res.attempts > 1 ? " " : "",
 			   res.attempts > 1 ? retry_describe(&res, how, sizeof(how)) : "",
 			   strerror(-r));
-		loop_detach(d, &res);
+		loop_detach(d, c->deadline_ms, &res);
 		free(d);
 		n->run = NULL;
 		return r;
@@ -165,12 +165,11 @@ static int loop_up(struct run_ctx *c, struct plan_node *n)
 	char how[96];
 	int r;
 
-	(void)c;
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
 	spec_of(n, &s);
-	r = loop_attach(&s, d, &res);
+	r = loop_attach(&s, d, c->deadline_ms, &res);
 	if (r < 0) {
 		driver_say(n->why, sizeof(n->why), "cannot attach %s to a loop device%s%s: %s",
 			 s.file, res.attempts > 1 ? " " : "",
@@ -196,7 +195,6 @@ static int loop_down(struct run_ctx *c, struct plan_node *n)
 	char how[96];
 	int r;
 
-	(void)c;
 	spec_of(n, &s);
 	if (!d) {
 		/* Another run made it: find it by its file, never by number. */
@@ -205,7 +203,7 @@ static int loop_down(struct run_ctx *c, struct plan_node *n)
 			return r;
 		d = &found;
 	}
-	r = loop_detach(d, &res);
+	r = loop_detach(d, c->deadline_ms, &res);
 	if (r == -ESTALE)
 		driver_say(n->why, sizeof(n->why), "%s is bound to another file now: left alone",
 			 d->path);

@@ -385,7 +385,7 @@ static int gone_op(void *ctx)
  * Stopping fails with EBUSY while any process holds /dev/mdN open (a
  * monitor, udev's blkid): each close wakes the next attempt at once.
  */
-static int stop_array(struct plan_node *n, char *md)
+static int stop_array(struct run_ctx *c, struct plan_node *n, char *md)
 {
 	struct retry_result res;
 	char node[48], how[96], who[200];
@@ -399,7 +399,8 @@ static int stop_array(struct plan_node *n, char *md)
 		wake = uev_open();
 		w = (struct retry_wake){ .fd = wake, .relevant = uev_is_about, .ctx = md };
 	}
-	r = retry_run_wake(&RETRY_DEVICE_BUSY, stop_op, md, wake >= 0 ? &w : NULL, &res);
+	r = retry_run_wake(&RETRY_DEVICE_BUSY, c->deadline_ms, stop_op, md, wake >= 0 ? &w : NULL,
+			   &res);
 	if (wake >= 0)
 		sys_close(wake);
 	if (r < 0) {
@@ -417,7 +418,8 @@ static int stop_array(struct plan_node *n, char *md)
 	 */
 	wake = uev_open();
 	w = (struct retry_wake){ .fd = wake, .relevant = uev_is_about, .ctx = md };
-	if (retry_run_wake(&MD_GONE_WAIT, gone_op, md, wake >= 0 ? &w : NULL, &res) < 0)
+	if (retry_run_wake(&MD_GONE_WAIT, c->deadline_ms, gone_op, md, wake >= 0 ? &w : NULL,
+			   &res) < 0)
 		log_debug("%s: stopped; an empty array of that number stays", md);
 	if (wake >= 0)
 		sys_close(wake);
@@ -442,7 +444,7 @@ static int md_down(struct run_ctx *c, struct plan_node *n)
 		return -ESTALE;
 	}
 	md_links_of(found, &links);
-	r = stop_array(n, found);
+	r = stop_array(c, n, found);
 	if (r == 0)
 		md_unlink_all(&links);
 	return r;

@@ -200,33 +200,37 @@ static bool complete(const struct gather *g)
 	return g->n && !g->ch.degraded;
 }
 
+struct by_uuid {
+	struct plan_node *n;
+	struct gather *g;
+	int scan_err;
+};
+
+/* devwait_event's look: every slot filled, or the policy says start. */
+static int look_uuid(void *ctx, const struct uev_msg *m)
+{
+	struct by_uuid *b = ctx;
+	const struct md_conf *mc = md_conf_of(b->n);
+
+	(void)m;	/* any event (or an overrun): look again */
+	b->scan_err = scan_uuid(b->n, b->g, mc->uuid);
+	if (b->scan_err < 0)
+		return b->scan_err;
+	select_members(b->g);
+	return complete(b->g) || (mc->degraded == MD_DEGRADED_NOW && b->g->ch.runnable);
+}
+
 /*
- * An array given by UUID alone: scan, then rescan on each block device
- * event until every slot is filled, the policy says start, or the wait ends.
+ * An array given by UUID alone: scan, then rescan on each uevent until
+ * every slot is filled, the policy says start, or the wait ends; what was
+ * found by then is for the policy to judge.
  */
 static int gather_by_uuid(struct plan_node *n, struct gather *g)
 {
-	const struct md_conf *mc = md_conf_of(n);
-	struct uev_msg msg;
-	int ev = uev_open(), r;
+	struct by_uuid b = { .n = n, .g = g };
 
-	for (;;) {
-		r = scan_uuid(n, g, mc->uuid);
-		if (r < 0)
-			break;
-		select_members(g);
-		if (complete(g) || (mc->degraded == MD_DEGRADED_NOW && g->ch.runnable))
-			break;
-		if (ev < 0 || sys_now_ms() >= g->wait_until)
-			break;
-		r = uev_next(ev, &msg, g->wait_until);
-		if (r < 0 && r != -ETIMEDOUT && r != -ENOBUFS)
-			break;
-		/* An event, an overrun or the end of the wait: look again. */
-	}
-	if (ev >= 0)
-		sys_close(ev);
-	return r;
+	devwait_event(look_uuid, &b, g->wait_until);
+	return b.scan_err;
 }
 
 /* The policy: start now, or why not. */
@@ -338,7 +342,7 @@ static int assemble_op(void *ctx)
 	return r;
 }
 
-static int make_and_start(struct plan_node *n, struct attempt *t)
+static int make_and_start(struct run_ctx *c, struct plan_node *n, struct attempt *t)
 {
 	const struct md_conf *mc = md_conf_of(n);
 	struct retry_result res;
@@ -353,7 +357,8 @@ static int make_and_start(struct plan_node *n, struct attempt *t)
 	snprintf(md, sizeof(md), "md%u", t->a.nr);
 	ev = uev_open();
 	struct retry_wake w = { .fd = ev, .relevant = uev_is_about, .ctx = md };
-	r = retry_run_wake(&RETRY_DEVICE_BUSY, assemble_op, t, ev >= 0 ? &w : NULL, &res);
+	r = retry_run_wake(&RETRY_DEVICE_BUSY, c->deadline_ms, assemble_op, t, ev >= 0 ? &w : NULL,
+			   &res);
 	if (ev >= 0)
 		sys_close(ev);
 	if (r == -EEXIST)
@@ -396,7 +401,7 @@ static int node_ready(struct run_ctx *c, struct plan_node *n, const char *md)
 	r = devwait_block(&ds, c->deadline_ms ? c->deadline_ms : sys_now_ms() + 10000,
 			  path, sizeof(path));
 	if (r == 0)
-		r = retry_run(&RETRY_DEVICE_BUSY, open_op, path, -1, &res);
+		r = retry_run(&RETRY_DEVICE_BUSY, c->deadline_ms, open_op, path, -1, &res);
 	if (r < 0)
 		driver_say(n->why, sizeof(n->why), "/dev/%s started but does not open%s%s: %s",
 			   md, r == -EBUSY ? " " : "",
@@ -433,7 +438,7 @@ static int start(struct run_ctx *c, struct plan_node *n, struct gather *g)
 			     .why_size = sizeof(n->why) };
 
 	n->why[0] = '\0';
-	r = make_and_start(n, &t);
+	r = make_and_start(c, n, &t);
 	if (r < 0)
 		return r;
 	snprintf(md, sizeof(md), "md%u", t.a.nr);

@@ -63,7 +63,7 @@ static void attach(const char *file, struct loop_spec *spec, struct loop_dev *de
 	int r;
 
 	spec->file = file;
-	r = loop_attach(spec, dev, &res);
+	r = loop_attach(spec, dev, 0, &res);
 	ATF_REQUIRE_MSG(r == 0, "loop_attach %s: %s", file, strerror(-r));
 }
 
@@ -94,7 +94,7 @@ ATF_TC_BODY(attach_detach, tc)
 	ATF_CHECK_STREQ(buf, "0");
 	sysfs_attr(dev.nr, "loop/autoclear", buf, sizeof(buf));
 	ATF_CHECK_STREQ(buf, "0");
-	ATF_REQUIRE_EQ(loop_detach(&dev, &res), 0);
+	ATF_REQUIRE_EQ(loop_detach(&dev, 0, &res), 0);
 	ATF_CHECK_EQ(loop_backing_file(dev.nr, buf, sizeof(buf)), -ENXIO);
 }
 
@@ -118,7 +118,7 @@ ATF_TC_BODY(attach_options, tc)
 	ATF_CHECK_STREQ(buf, "1048576");
 	sysfs_attr(dev.nr, "size", buf, sizeof(buf));
 	ATF_CHECK_STREQ(buf, "2048");
-	ATF_REQUIRE_EQ(loop_detach(&dev, &res), 0);
+	ATF_REQUIRE_EQ(loop_detach(&dev, 0, &res), 0);
 }
 
 ROOT_TC(read_only_file, "a file that cannot be written is bound read-only")
@@ -137,7 +137,7 @@ ATF_TC_BODY(read_only_file, tc)
 	ATF_CHECK(dev.read_only);
 	sysfs_attr(dev.nr, "ro", buf, sizeof(buf));
 	ATF_CHECK_STREQ(buf, "1");
-	ATF_CHECK_EQ(loop_detach(&dev, &res), 0);
+	ATF_CHECK_EQ(loop_detach(&dev, 0, &res), 0);
 	system("chattr -i img");
 }
 
@@ -182,7 +182,7 @@ ATF_TC_BODY(detach_refuses_rebound, tc)
 	/* Someone else: clear it and bind another file to the same device. */
 	snprintf(cmd, sizeof(cmd), "losetup -d %s && losetup %s %s", dev.path, dev.path, b);
 	ATF_REQUIRE_EQ(system(cmd), 0);
-	ATF_CHECK_EQ(loop_detach(&dev, &res), -ESTALE);
+	ATF_CHECK_EQ(loop_detach(&dev, 0, &res), -ESTALE);
 	ATF_REQUIRE_EQ(loop_backing_file(dev.nr, buf, sizeof(buf)), 0);
 	ATF_CHECK_STREQ(buf, b);
 	snprintf(cmd, sizeof(cmd), "losetup -d %s", dev.path);
@@ -213,7 +213,7 @@ ATF_TC_BODY(probe_and_mount, tc)
 	ATF_CHECK_STREQ(fstype, "ext4");
 	ATF_CHECK(mount_is_mountpoint("mnt"));
 	ATF_CHECK_EQ(umount("mnt"), 0);
-	ATF_CHECK_EQ(loop_detach(&dev, &res), 0);
+	ATF_CHECK_EQ(loop_detach(&dev, 0, &res), 0);
 }
 
 ROOT_TC(mount_wrong_type, "a wrong filesystem type fails with libmount's reason")
@@ -233,7 +233,7 @@ ATF_TC_BODY(mount_wrong_type, tc)
 	ATF_CHECK(mount_fs(&req, fstype, sizeof(fstype), why, sizeof(why)) < 0);
 	ATF_CHECK_MSG(why[0] != '\0', "no reason given");
 	ATF_CHECK(!mount_is_mountpoint("mnt"));
-	ATF_CHECK_EQ(loop_detach(&dev, &res), 0);
+	ATF_CHECK_EQ(loop_detach(&dev, 0, &res), 0);
 }
 
 struct late {
@@ -248,7 +248,7 @@ static void *attach_late(void *arg)
 	struct retry_result res;
 
 	usleep(300 * 1000);
-	loop_attach(&spec, &l->dev, &res);
+	loop_attach(&spec, &l->dev, 0, &res);
 	return NULL;
 }
 
@@ -273,7 +273,7 @@ ATF_TC_BODY(wait_for_label, tc)
 	pthread_join(t, NULL);
 	ATF_REQUIRE_MSG(r == 0, "devwait_block: %s", strerror(-r));
 	ATF_CHECK_STREQ(path, l.dev.path);
-	ATF_CHECK_EQ(loop_detach(&l.dev, &res), 0);
+	ATF_CHECK_EQ(loop_detach(&l.dev, 0, &res), 0);
 }
 
 ROOT_TC(wait_times_out, "a device that never appears ends the wait at the deadline")
@@ -311,10 +311,10 @@ ATF_TC_BODY(ambiguous_label, tc)
 	ATF_CHECK_MSG(strstr(names, want), "'%s' lacks %s", names, want);
 	snprintf(want, sizeof(want), "loop%d", two.nr);
 	ATF_CHECK_MSG(strstr(names, want), "'%s' lacks %s", names, want);
-	ATF_CHECK_EQ(loop_detach(&two, &res), 0);
+	ATF_CHECK_EQ(loop_detach(&two, 0, &res), 0);
 	ATF_CHECK_EQ(devwait_block(&ds, sys_now_ms() + 2000, names, sizeof(names)), 0);
 	ATF_CHECK_STREQ(names, one.path);
-	ATF_CHECK_EQ(loop_detach(&one, &res), 0);
+	ATF_CHECK_EQ(loop_detach(&one, 0, &res), 0);
 }
 
 ATF_TP_ADD_TCS(tp)

@@ -10,6 +10,7 @@
 #include "fake_dm.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -377,6 +378,32 @@ int sys_waitpid(int pid, int *status, int flags)
 	p->reaped = true;
 	*status = p->status;
 	return FAKE_SPAWN_PID;
+}
+
+/*
+ * The child ends at its scripted time or is killed at the deadline: the
+ * clock moves to whichever comes first, recorded as one wait.
+ */
+int sys_wait_child(int pid, int *status, uint64_t deadline_ms)
+{
+	struct fake_proc *p = &fake.proc;
+	uint64_t deadline_ns = deadline_ms * 1000000u;
+	bool killed = p->end_ns > deadline_ns;
+
+	if (!p->running && !p->reaped)
+		return -ENOSYS;
+	if (!p->running || pid != FAKE_SPAWN_PID)
+		return -ECHILD;
+	if (killed && deadline_ns > fake.now_ns)
+		fake_advance(deadline_ns - fake.now_ns, true);
+	else if (!killed && p->end_ns > fake.now_ns)
+		fake_advance(p->end_ns - fake.now_ns, true);
+	if (killed)
+		sys_kill(pid, SIGKILL);
+	p->running = false;
+	p->reaped = true;
+	*status = p->status;
+	return killed ? -ETIMEDOUT : 0;
 }
 
 int sys_execve(const char *path, char *const argv[], char *const envp[])

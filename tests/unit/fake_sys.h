@@ -183,6 +183,10 @@ void fake_fail_times(enum fake_op op, const char *path, int err, unsigned int n)
  * to its end, unrecorded (and aborts the test if it never ends). sys_kill
  * of it ends it at once, its status the signal. Once reaped, or for another
  * pid, sys_waitpid returns -ECHILD. Later spawns: -ENOSYS again.
+ * sys_wait_child moves the clock (one recorded wait) to the process's end
+ * and reaps it, or, when it would end after the deadline, to the deadline
+ * (no wait recorded if that is past), kills it (traced "kill PID 9"),
+ * reaps it and returns -ETIMEDOUT.
  */
 #define FAKE_SPAWN_PID 4242
 #define FAKE_RUN_FOREVER UINT64_MAX

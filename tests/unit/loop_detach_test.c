@@ -8,7 +8,7 @@ static void attached(void)
 
 	setup();
 	fake_ioctl_push(LOOP_CTL_GET_FREE, 3);
-	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, &res), 0);
+	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, 0, &res), 0);
 }
 
 static void status_reply(int ret, dev_t d, ino_t ino)
@@ -46,7 +46,7 @@ ATF_TC_BODY(detach_ours, tc)
 	attached();
 	mark();
 	status_reply(0, IMG_DEV, IMG_INO);
-	ATF_CHECK_EQ(loop_detach(&dev, &res), 0);
+	ATF_CHECK_EQ(loop_detach(&dev, 0, &res), 0);
 	ATF_CHECK(detach_calls_are(LOOP_GET_STATUS64, LOOP_CLR_FD));
 	ATF_CHECK_EQ(res.outcome, RETRY_DONE);
 	ATF_CHECK_EQ(res.attempts, 1);
@@ -61,7 +61,7 @@ ATF_TC_BODY(detach_refuses_rebound_device, tc)
 	attached();
 	mark();
 	status_reply(0, makedev(8, 2), IMG_INO);
-	ATF_CHECK_EQ(loop_detach(&dev, &res), -ESTALE);
+	ATF_CHECK_EQ(loop_detach(&dev, 0, &res), -ESTALE);
 	ATF_CHECK(detach_calls_are(LOOP_GET_STATUS64, 0));
 	ATF_CHECK_EQ(fake_ioctl_count(LOOP_CLR_FD), 0);
 	ATF_CHECK_EQ(fake_open_fds(), 0);
@@ -69,7 +69,7 @@ ATF_TC_BODY(detach_refuses_rebound_device, tc)
 	attached();
 	mark();
 	status_reply(0, IMG_DEV, IMG_INO + 1);
-	ATF_CHECK_EQ(loop_detach(&dev, &res), -ESTALE);
+	ATF_CHECK_EQ(loop_detach(&dev, 0, &res), -ESTALE);
 	ATF_CHECK_EQ(fake_ioctl_count(LOOP_CLR_FD), 0);
 	ATF_CHECK_EQ(fake_open_fds(), 0);
 	ATF_CHECK_EQ(fake_bad_fds(), 0);
@@ -81,7 +81,7 @@ ATF_TC_BODY(detach_already_unbound, tc)
 	attached();
 	mark();
 	fake_ioctl_push(LOOP_GET_STATUS64, -ENXIO);
-	ATF_CHECK_EQ(loop_detach(&dev, &res), 0);
+	ATF_CHECK_EQ(loop_detach(&dev, 0, &res), 0);
 	ATF_CHECK(detach_calls_are(LOOP_GET_STATUS64, 0));
 	ATF_CHECK_EQ(fake_open_fds(), 0);
 	ATF_CHECK_EQ(dev.fd, -1);
@@ -95,7 +95,7 @@ ATF_TC_BODY(detach_released_device_reopens, tc)
 	loop_release(&dev);
 	mark();
 	status_reply(0, IMG_DEV, IMG_INO);
-	ATF_CHECK_EQ(loop_detach(&dev, &res), 0);
+	ATF_CHECK_EQ(loop_detach(&dev, 0, &res), 0);
 	ATF_CHECK(detach_calls_are(LOOP_GET_STATUS64, LOOP_CLR_FD));
 	ATF_CHECK_EQ(fake_open_fds(), 0);
 
@@ -104,7 +104,7 @@ ATF_TC_BODY(detach_released_device_reopens, tc)
 	loop_release(&dev);
 	mark();
 	fake_fail(FAKE_OPEN, "/dev/loop3", -ENOENT);
-	ATF_CHECK_EQ(loop_detach(&dev, &res), 0);
+	ATF_CHECK_EQ(loop_detach(&dev, 0, &res), 0);
 	ATF_CHECK_EQ(fake_ioctl_calls(), calls_before);
 }
 
@@ -116,7 +116,7 @@ ATF_TC_BODY(detach_still_held_at_limit, tc)
 	/* The kernel keeps the backing file while another opener holds it. */
 	fake_file_add("/sys/block/loop3/loop/backing_file", IMG "\n");
 	status_reply(0, IMG_DEV, IMG_INO);
-	ATF_CHECK_EQ(loop_detach(&dev, &res), -EBUSY);
+	ATF_CHECK_EQ(loop_detach(&dev, 0, &res), -EBUSY);
 	ATF_CHECK_EQ(res.outcome, RETRY_ATTEMPT_CAP);
 	ATF_CHECK_EQ(res.attempts, 64);
 	ATF_CHECK_EQ(res.last_error, -EBUSY);
@@ -134,7 +134,7 @@ ATF_TC_BODY(detach_retries_refused_clear, tc)
 	status_reply(0, IMG_DEV, IMG_INO);
 	fake_ioctl_push(LOOP_CLR_FD, -EBUSY);
 	fake_ioctl_push(LOOP_CLR_FD, -EBUSY);
-	ATF_CHECK_EQ(loop_detach(&dev, &res), 0);
+	ATF_CHECK_EQ(loop_detach(&dev, 0, &res), 0);
 	ATF_CHECK_EQ(fake_ioctl_count(LOOP_CLR_FD), 3);
 	ATF_CHECK_EQ(res.outcome, RETRY_DONE);
 	ATF_CHECK_EQ(res.attempts, 3);
@@ -148,7 +148,7 @@ ATF_TC_BODY(detach_retries_refused_clear, tc)
 	status_reply(0, IMG_DEV, IMG_INO);
 	for (int i = 0; i < 64; i++)
 		fake_ioctl_push(LOOP_CLR_FD, -EBUSY);
-	ATF_CHECK_EQ(loop_detach(&dev, &res), -EBUSY);
+	ATF_CHECK_EQ(loop_detach(&dev, 0, &res), -EBUSY);
 	ATF_CHECK_EQ(res.outcome, RETRY_ATTEMPT_CAP);
 	ATF_CHECK_EQ(res.attempts, 64);
 	ATF_CHECK_EQ(fake_open_fds(), 0);

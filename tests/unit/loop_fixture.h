@@ -30,7 +30,6 @@ static inline void setup(void)
 	char path[32];
 
 	fake_reset();
-	retry_set_boot_deadline(0);
 	fake_file_add(IMG, "");
 	fake_file_id(IMG, IMG_DEV, IMG_INO);
 	fake_file_add("/dev/loop-control", "");

@@ -10,7 +10,7 @@ ATF_TC_BODY(attach_first_time, tc)
 
 	setup();
 	fake_ioctl_push(LOOP_CTL_GET_FREE, 3);
-	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, &res), 0);
+	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, 0, &res), 0);
 	ATF_CHECK_STREQ(fake_ioctl_trace(), "LOOP_CTL_GET_FREE LOOP_CONFIGURE");
 	ATF_CHECK_STREQ(fake_ioctl_call(0)->path, "/dev/loop-control");
 	ATF_CHECK_STREQ(fake_ioctl_call(1)->path, "/dev/loop3");
@@ -50,7 +50,7 @@ ATF_TC_BODY(attach_read_only_flags, tc)
 	setup();
 	/* A read-only spec never asks to write the file. */
 	fake_fail(FAKE_OPEN_WRITE, IMG, -EACCES);
-	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, &res), 0);
+	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, 0, &res), 0);
 	cfg = arg_of(1, LOOP_CONFIGURE, sizeof(*cfg));
 	ATF_CHECK_EQ(cfg->info.lo_flags, LO_FLAGS_READ_ONLY);
 	ATF_CHECK_EQ(cfg->block_size, 4096);
@@ -74,7 +74,7 @@ ATF_TC_BODY(attach_device_stolen_twice, tc)
 	fake_ioctl_push(LOOP_CONFIGURE, -EBUSY);
 	fake_ioctl_push(LOOP_CONFIGURE, -EBUSY);
 	fake_ioctl_push(LOOP_CONFIGURE, 0);
-	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, &res), 0);
+	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, 0, &res), 0);
 	ATF_CHECK_EQ(fake_ioctl_count(LOOP_CTL_GET_FREE), 3);
 	ATF_CHECK_STREQ(fake_ioctl_trace(), "LOOP_CTL_GET_FREE LOOP_CONFIGURE "
 			"LOOP_CTL_GET_FREE LOOP_CONFIGURE LOOP_CTL_GET_FREE LOOP_CONFIGURE");
@@ -100,7 +100,7 @@ ATF_TC_BODY(attach_always_busy_gives_up, tc)
 
 	setup();
 	fake_ioctl_default(LOOP_CONFIGURE, -EBUSY);
-	ATF_CHECK_EQ(loop_attach(&spec, &dev, &res), -EBUSY);
+	ATF_CHECK_EQ(loop_attach(&spec, &dev, 0, &res), -EBUSY);
 	ATF_CHECK_EQ(res.outcome, RETRY_ATTEMPT_CAP);
 	ATF_CHECK_EQ(res.attempts, RETRY_DEVICE_BUSY.max_attempts);
 	ATF_CHECK_EQ(fake_ioctl_count(LOOP_CTL_GET_FREE), RETRY_DEVICE_BUSY.max_attempts);
@@ -119,7 +119,7 @@ ATF_TC_BODY(attach_legacy_on_einval, tc)
 	spec.block_size = 4096;
 	fake_ioctl_push(LOOP_CTL_GET_FREE, 2);
 	fake_ioctl_push(LOOP_CONFIGURE, -EINVAL);
-	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, &res), 0);
+	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, 0, &res), 0);
 	ATF_CHECK_STREQ(fake_ioctl_trace(), "LOOP_CTL_GET_FREE LOOP_CONFIGURE LOOP_SET_FD "
 			"LOOP_SET_STATUS64 LOOP_SET_BLOCK_SIZE LOOP_SET_DIRECT_IO");
 	for (unsigned int i = 1; i < fake_ioctl_calls(); i++)
@@ -146,7 +146,7 @@ ATF_TC_BODY(attach_legacy_on_enotty_read_only, tc)
 
 	setup();
 	fake_ioctl_push(LOOP_CONFIGURE, -ENOTTY);
-	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, &res), 0);
+	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, 0, &res), 0);
 	ATF_CHECK_STREQ(fake_ioctl_trace(),
 			"LOOP_CTL_GET_FREE LOOP_CONFIGURE LOOP_SET_FD LOOP_SET_STATUS64");
 	/* Read-only comes from the fd opened O_RDONLY, not from the flags. */
@@ -164,7 +164,7 @@ ATF_TC_BODY(attach_legacy_status_fails_undoes, tc)
 	setup();
 	fake_ioctl_push(LOOP_CONFIGURE, -EINVAL);
 	fake_ioctl_push(LOOP_SET_STATUS64, -EINVAL);
-	ATF_CHECK_EQ(loop_attach(&spec, &dev, &res), -EINVAL);
+	ATF_CHECK_EQ(loop_attach(&spec, &dev, 0, &res), -EINVAL);
 	ATF_CHECK_STREQ(fake_ioctl_trace(), "LOOP_CTL_GET_FREE LOOP_CONFIGURE LOOP_SET_FD "
 			"LOOP_SET_STATUS64 LOOP_CLR_FD");
 	ATF_CHECK_STREQ(fake_ioctl_call(4)->path, "/dev/loop0");
@@ -184,7 +184,7 @@ ATF_TC_BODY(attach_legacy_status_busy_not_retried, tc)
 	setup();
 	fake_ioctl_push(LOOP_CONFIGURE, -EINVAL);
 	fake_ioctl_push(LOOP_SET_STATUS64, -EBUSY);
-	ATF_CHECK_EQ(loop_attach(&spec, &dev, &res), -EIO);
+	ATF_CHECK_EQ(loop_attach(&spec, &dev, 0, &res), -EIO);
 	ATF_CHECK_EQ(fake_ioctl_count(LOOP_CLR_FD), 1);
 	ATF_CHECK_EQ(res.attempts, 1);
 	ATF_CHECK_EQ(fake_open_fds(), 0);
@@ -200,7 +200,7 @@ ATF_TC_BODY(attach_legacy_set_fd_busy_retried, tc)
 	fake_ioctl_push(LOOP_CTL_GET_FREE, 2);
 	fake_ioctl_default(LOOP_CONFIGURE, -EINVAL);
 	fake_ioctl_push(LOOP_SET_FD, -EBUSY);
-	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, &res), 0);
+	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, 0, &res), 0);
 	ATF_CHECK_STREQ(fake_ioctl_trace(), "LOOP_CTL_GET_FREE LOOP_CONFIGURE LOOP_SET_FD "
 			"LOOP_CTL_GET_FREE LOOP_CONFIGURE LOOP_SET_FD LOOP_SET_STATUS64 "
 			"LOOP_SET_DIRECT_IO");
@@ -218,7 +218,7 @@ ATF_TC_BODY(attach_read_only_file_falls_back, tc)
 
 	setup();
 	fake_fail(FAKE_OPEN_WRITE, IMG, -EROFS);
-	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, &res), 0);
+	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, 0, &res), 0);
 	ATF_CHECK(dev.read_only);
 	cfg = arg_of(1, LOOP_CONFIGURE, sizeof(*cfg));
 	ATF_CHECK_EQ(cfg->info.lo_flags, LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR |
@@ -234,7 +234,7 @@ ATF_TC_BODY(attach_open_errors, tc)
 
 	setup();
 	spec.file = "/images/missing.img";
-	ATF_CHECK_EQ(loop_attach(&spec, &dev, &res), -ENOENT);
+	ATF_CHECK_EQ(loop_attach(&spec, &dev, 0, &res), -ENOENT);
 	ATF_CHECK_EQ(fake_ioctl_calls(), 0);
 	ATF_CHECK_EQ(res.attempts, 0);
 	ATF_CHECK_EQ(dev.fd, -1);
@@ -244,18 +244,18 @@ ATF_TC_BODY(attach_open_errors, tc)
 	setup();
 	spec = spec_rw();
 	fake_fail(FAKE_OPEN_WRITE, IMG, -EIO);
-	ATF_CHECK_EQ(loop_attach(&spec, &dev, &res), -EIO);
+	ATF_CHECK_EQ(loop_attach(&spec, &dev, 0, &res), -EIO);
 	ATF_CHECK_EQ(fake_ioctl_calls(), 0);
 
 	setup();
 	fake_fail(FAKE_OPEN, "/dev/loop-control", -ENOENT);
-	ATF_CHECK_EQ(loop_attach(&spec, &dev, &res), -ENOENT);
+	ATF_CHECK_EQ(loop_attach(&spec, &dev, 0, &res), -ENOENT);
 	ATF_CHECK_EQ(fake_ioctl_calls(), 0);
 	ATF_CHECK_EQ(fake_open_fds(), 0);
 
 	setup();
 	fake_ioctl_push(LOOP_CTL_GET_FREE, -ENOSPC);
-	ATF_CHECK_EQ(loop_attach(&spec, &dev, &res), -ENOSPC);
+	ATF_CHECK_EQ(loop_attach(&spec, &dev, 0, &res), -ENOSPC);
 	ATF_CHECK_EQ(res.outcome, RETRY_FAILED);
 	ATF_CHECK_EQ(fake_open_fds(), 0);
 }
@@ -270,7 +270,7 @@ ATF_TC_BODY(attach_makes_missing_node, tc)
 	fake_file_add("/dev/loop-control", "");
 	fake_file_add("/sys/block/loop9/dev", "7:9\n");
 	fake_ioctl_push(LOOP_CTL_GET_FREE, 9);
-	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, &res), 0);
+	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, 0, &res), 0);
 	ATF_CHECK_STREQ(fake_trace(), "mknod /dev/loop9 7:9");
 	ATF_CHECK_STREQ(fake_fd_path(dev.fd), "/dev/loop9");
 	loop_release(&dev);
@@ -284,7 +284,7 @@ ATF_TC_BODY(attach_node_gone_tries_another, tc)
 	setup();
 	fake_ioctl_push(LOOP_CTL_GET_FREE, 12);	/* no node, no sysfs entry */
 	fake_ioctl_push(LOOP_CTL_GET_FREE, 6);
-	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, &res), 0);
+	ATF_REQUIRE_EQ(loop_attach(&spec, &dev, 0, &res), 0);
 	ATF_CHECK_EQ(dev.nr, 6);
 	ATF_CHECK_STREQ(fake_ioctl_trace(),
 			"LOOP_CTL_GET_FREE LOOP_CTL_GET_FREE LOOP_CONFIGURE");

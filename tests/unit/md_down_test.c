@@ -146,13 +146,12 @@ ATF_TC_BODY(down_busy_until_deadline, tc)
 	running("active");
 	n = plan_of(PLAN_AB "}\n");
 	fake_random_set(UINT32_MAX);
-	retry_set_boot_deadline(FAKE_T0_MS + 1000);
+	ctx.deadline_ms = FAKE_T0_MS + 1000;	/* the run's deadline cuts the policy's */
 	fake_fail(FAKE_WRITE, MD0 "array_state", -EBUSY);
 	ATF_CHECK_EQ(down(n), -EBUSY);
 	CHECK_WHY(n, "/dev/md0 still running after ");
 	CHECK_WHY(n, " attempts in 1.000 s, the deadline: Device or resource busy");
 	ATF_CHECK_EQ(fake_now_ms(), FAKE_T0_MS + 1000);
-	retry_set_boot_deadline(0);
 }
 
 ATF_TC_WITHOUT_HEAD(down_nothing_running);

@@ -161,7 +161,6 @@ static inline void add_array_info(unsigned int nr, const char *level, unsigned i
 static inline void setup(void)
 {
 	fake_reset();
-	retry_set_boot_deadline(0);
 	fake_file_add(NEW_ARRAY, "");
 }
 

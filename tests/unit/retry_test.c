@@ -37,11 +37,14 @@ static void busy_then(struct script *s, unsigned int k, int last)
 	s->n = k + 1;
 }
 
+/* The caller's run deadline handed to retry_run (0: none). */
+static uint64_t until;
+
 static void setup(uint32_t rnd)
 {
 	fake_reset();
 	fake_random_set(rnd);
-	retry_set_boot_deadline(0);
+	until = 0;
 }
 
 static void check_result(const struct retry_result *res, enum retry_outcome outcome,
@@ -61,7 +64,7 @@ ATF_TC_BODY(busy_policy_success_first_time, tc)
 
 	setup(7);
 	busy_then(&s, 0, 0);
-	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, scripted, &s, -1, &res), 0);
+	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, until, scripted, &s, -1, &res), 0);
 	check_result(&res, RETRY_DONE, 1, 0, 0);
 	ATF_CHECK_STREQ(fake_waits(), "");
 	ATF_CHECK_EQ(fake_random_calls(), 0);
@@ -75,7 +78,7 @@ ATF_TC_BODY(busy_policy_success_after_one, tc)
 
 	setup(7);
 	busy_then(&s, 1, 0);
-	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, scripted, &s, -1, &res), 0);
+	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, until, scripted, &s, -1, &res), 0);
 	check_result(&res, RETRY_DONE, 2, 1, 0);
 	/* d = 1: no room for jitter, sys_random not even asked. */
 	ATF_CHECK_STREQ(fake_waits(), "1");
@@ -90,7 +93,7 @@ ATF_TC_BODY(busy_policy_success_after_five, tc)
 
 	setup(7);
 	busy_then(&s, 5, 0);
-	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, scripted, &s, -1, &res), 0);
+	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, until, scripted, &s, -1, &res), 0);
 	/* d = 1 2 4 8 16 -> 1, 1+7%2, 2+7%3, 4+7%5, 8+7%9 */
 	ATF_CHECK_STREQ(fake_waits(), "1 2 3 6 15");
 	check_result(&res, RETRY_DONE, 6, 27, 0);
@@ -107,7 +110,7 @@ ATF_TC_BODY(busy_policy_zero_random_is_lower_half, tc)
 
 	setup(0);
 	busy_then(&s, 9, 0);
-	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, scripted, &s, -1, &res), 0);
+	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, until, scripted, &s, -1, &res), 0);
 	/* d = 1 2 4 8 16 32 64 100 100: the lower end, d - d/2 */
 	ATF_CHECK_STREQ(fake_waits(), "1 1 2 4 8 16 32 50 50");
 	check_result(&res, RETRY_DONE, 10, 164, 0);
@@ -120,7 +123,7 @@ ATF_TC_BODY(eagain_is_transient, tc)
 	struct script s = { .ret = { -EAGAIN, -EAGAIN, 0 }, .n = 3 };
 
 	setup(0);
-	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, scripted, &s, -1, &res), 0);
+	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, until, scripted, &s, -1, &res), 0);
 	check_result(&res, RETRY_DONE, 3, 2, 0);
 	ATF_CHECK_STREQ(fake_waits(), "1 1");
 }
@@ -136,7 +139,7 @@ ATF_TC_BODY(attempt_cap, tc)
 
 	setup(0);
 	busy_then(&s, 1, -EBUSY);
-	ATF_CHECK_EQ(retry_run(&p, scripted, &s, -1, &res), -EBUSY);
+	ATF_CHECK_EQ(retry_run(&p, until, scripted, &s, -1, &res), -EBUSY);
 	check_result(&res, RETRY_ATTEMPT_CAP, 4, 35, -EBUSY);
 	ATF_CHECK_STREQ(fake_waits(), "5 10 20");
 	ATF_CHECK_EQ(s.calls, 4);
@@ -150,7 +153,7 @@ ATF_TC_BODY(attempt_cap_of_busy_policy, tc)
 
 	setup(0);
 	busy_then(&s, 1, -EBUSY);
-	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, scripted, &s, -1, &res), -EBUSY);
+	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, until, scripted, &s, -1, &res), -EBUSY);
 	/* 1+1+2+4+8+16+32 = 64 ms, then 56 waits of 50 ms: within 10 s. */
 	check_result(&res, RETRY_ATTEMPT_CAP, 64, 64 + 56 * 50, -EBUSY);
 	ATF_CHECK_EQ(fake_wait_count(), 63);
@@ -168,7 +171,7 @@ ATF_TC_BODY(deadline_cuts_last_wait, tc)
 
 	setup(50);	/* 50 + 50 % 51: the full 100 ms */
 	busy_then(&s, 1, -EBUSY);
-	ATF_CHECK_EQ(retry_run(&p, scripted, &s, -1, &res), -EBUSY);
+	ATF_CHECK_EQ(retry_run(&p, until, scripted, &s, -1, &res), -EBUSY);
 	ATF_CHECK_STREQ(fake_waits(), "100 100 50");
 	check_result(&res, RETRY_DEADLINE, 4, 250, -EBUSY);
 	/* One last attempt at the deadline itself. */
@@ -186,14 +189,12 @@ ATF_TC_BODY(boot_deadline_cuts_policy_deadline, tc)
 	struct script s;
 
 	setup(50);
-	retry_set_boot_deadline(FAKE_T0_MS + 120);
-	ATF_CHECK_EQ(retry_boot_deadline(), FAKE_T0_MS + 120);
+	until = FAKE_T0_MS + 120;
 	busy_then(&s, 1, -EBUSY);
-	ATF_CHECK_EQ(retry_run(&p, scripted, &s, -1, &res), -EBUSY);
+	ATF_CHECK_EQ(retry_run(&p, until, scripted, &s, -1, &res), -EBUSY);
 	ATF_CHECK_STREQ(fake_waits(), "100 20");
 	check_result(&res, RETRY_DEADLINE, 3, 120, -EBUSY);
 	ATF_CHECK_EQ(s.at_ms[2], FAKE_T0_MS + 120);
-	retry_set_boot_deadline(0);
 }
 
 ATF_TC_WITHOUT_HEAD(later_boot_deadline_does_not_extend);
@@ -206,12 +207,11 @@ ATF_TC_BODY(later_boot_deadline_does_not_extend, tc)
 	struct script s;
 
 	setup(50);
-	retry_set_boot_deadline(FAKE_T0_MS + 100000);
+	until = FAKE_T0_MS + 100000;
 	busy_then(&s, 1, -EBUSY);
-	ATF_CHECK_EQ(retry_run(&p, scripted, &s, -1, &res), -EBUSY);
+	ATF_CHECK_EQ(retry_run(&p, until, scripted, &s, -1, &res), -EBUSY);
 	ATF_CHECK_STREQ(fake_waits(), "100 100 50");
 	check_result(&res, RETRY_DEADLINE, 4, 250, -EBUSY);
-	retry_set_boot_deadline(0);
 }
 
 ATF_TC_WITHOUT_HEAD(boot_deadline_passed_one_attempt);
@@ -221,12 +221,11 @@ ATF_TC_BODY(boot_deadline_passed_one_attempt, tc)
 	struct script s;
 
 	setup(0);
-	retry_set_boot_deadline(FAKE_T0_MS - 1);
+	until = FAKE_T0_MS - 1;
 	busy_then(&s, 1, -EBUSY);
-	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, scripted, &s, -1, &res), -EBUSY);
+	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, until, scripted, &s, -1, &res), -EBUSY);
 	check_result(&res, RETRY_DEADLINE, 1, 0, -EBUSY);
 	ATF_CHECK_STREQ(fake_waits(), "");
-	retry_set_boot_deadline(0);
 }
 
 ATF_TC_WITHOUT_HEAD(non_transient_error_stops);
@@ -237,14 +236,14 @@ ATF_TC_BODY(non_transient_error_stops, tc)
 
 	setup(0);
 	busy_then(&s, 1, -EIO);
-	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, scripted, &s, -1, &res), -EIO);
+	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, until, scripted, &s, -1, &res), -EIO);
 	check_result(&res, RETRY_FAILED, 2, 1, -EIO);
 	ATF_CHECK_STREQ(fake_waits(), "1");
 
 	/* At once, without a single wait. */
 	setup(0);
 	busy_then(&s, 0, -EIO);
-	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, scripted, &s, -1, &res), -EIO);
+	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, until, scripted, &s, -1, &res), -EIO);
 	check_result(&res, RETRY_FAILED, 1, 0, -EIO);
 	ATF_CHECK_STREQ(fake_waits(), "");
 }
@@ -263,7 +262,7 @@ ATF_TC_BODY(wake_fd_ends_wait_early, tc)
 	fd = fake_event_fd();
 	fake_wake_at(fd, FAKE_T0_MS + 30);
 	busy_then(&s, 2, 0);
-	ATF_CHECK_EQ(retry_run(&p, scripted, &s, fd, &res), 0);
+	ATF_CHECK_EQ(retry_run(&p, until, scripted, &s, fd, &res), 0);
 	/* The event cut the first wait to 30 ms and was drained: the second
 	 * wait is a whole one. */
 	ATF_CHECK_STREQ(fake_waits(), "30 100");
@@ -296,7 +295,7 @@ ATF_TC_BODY(irrelevant_events_do_not_end_wait, tc)
 	w.fd = fake_event_fd();
 	fake_wake_at(w.fd, FAKE_T0_MS + 10);	/* another device's event */
 	busy_then(&s, 1, 0);
-	ATF_CHECK_EQ(retry_run_wake(&p, scripted, &s, &w, &res), 0);
+	ATF_CHECK_EQ(retry_run_wake(&p, until, scripted, &s, &w, &res), 0);
 	/* The first event is read and ignored: the wait goes on to its end. */
 	ATF_CHECK_EQ(seen, 1);
 	check_result(&res, RETRY_DONE, 2, 100, 0);
@@ -309,7 +308,7 @@ ATF_TC_BODY(irrelevant_events_do_not_end_wait, tc)
 	fake_wake_at(w.fd, FAKE_T0_MS + 20);
 	busy_then(&s, 1, 0);
 	/* Two events: the second concerns us and ends the wait there. */
-	ATF_CHECK_EQ(retry_run_wake(&p, scripted, &s, &w, &res), 0);
+	ATF_CHECK_EQ(retry_run_wake(&p, until, scripted, &s, &w, &res), 0);
 	ATF_CHECK_EQ(seen, 2);
 	ATF_CHECK_EQ(s.at_ms[1], FAKE_T0_MS + 20);
 }
@@ -324,7 +323,7 @@ ATF_TC_BODY(wake_fd_without_event_waits_full, tc)
 	setup(7);
 	fd = fake_event_fd();
 	busy_then(&s, 5, 0);
-	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, scripted, &s, fd, &res), 0);
+	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, until, scripted, &s, fd, &res), 0);
 	ATF_CHECK_STREQ(fake_waits(), "1 2 3 6 15");
 	check_result(&res, RETRY_DONE, 6, 27, 0);
 }
@@ -383,7 +382,7 @@ ATF_TC_BODY(describe_after_run, tc)
 
 	setup(50);
 	busy_then(&s, 1, -EBUSY);
-	retry_run(&p, scripted, &s, -1, &res);
+	retry_run(&p, until, scripted, &s, -1, &res);
 	ATF_CHECK_STREQ(retry_describe(&res, buf, sizeof(buf)),
 			"after 4 attempts in 0.250 s, the deadline");
 }

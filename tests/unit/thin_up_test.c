@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The thin-pool and thin nodes against the fake device-mapper
- * (drivers/dm/thin_pool.c, thin_vol.c): new and existing pools, thin_check,
- * the pool's health after activation, adopting and removing pools, and
+ * (drivers/dm/thin_pool*.c, thin_check.c, thin_common.c, thin_vol.c): new
+ * and existing pools, a pool's devices, thin_check, the pool's health
+ * after activation, adopting and removing pools, and
  * thin volumes provisioned under the pool's transaction id, snapshots of
  * active origins, activation failures. Validation: thin_node_test.c.
  */
 #include "thin_fixture.h"
 
+#include <linux/fs.h>
 #include <signal.h>
 
 /* ---- thin-pool up ---- */
@@ -121,6 +123,53 @@ ATF_TC_BODY(pool_existing, tc)
 	ATF_CHECK_STREQ(node("p")->summary, "/dev/mapper/blkasm-p thin-pool rw, data 25% used "
 			"(16 of 64 blocks), metadata 3% (40 of 1024), transaction 5, low water "
 			"6 blocks");
+}
+
+/* ---- a pool's devices ---- */
+
+/* A failed look at a device leaves the caller's path, number and size alone. */
+ATF_TC_WITHOUT_HEAD(device_of_untouched_on_failure);
+ATF_TC_BODY(device_of_untouched_on_failure, tc)
+{
+	char path[256];
+	dev_t dev;
+	uint64_t sectors;
+
+#define UNTOUCHED(call, err) do {						\
+		memset(path, 'x', sizeof(path));				\
+		path[sizeof(path) - 1] = '\0';					\
+		dev = 0x5a5a;							\
+		sectors = 0x123456789ull;					\
+		ATF_CHECK_EQ(call, err);					\
+		ATF_CHECK_EQ(strspn(path, "x"), sizeof(path) - 1);		\
+		ATF_CHECK_EQ(dev, 0x5a5a);					\
+		ATF_CHECK_EQ(sectors, 0x123456789ull);				\
+	} while (0)
+#define DEVICE_OF(key) thin_device_of(&ctx, node("p"), key, path, sizeof(path), &dev, &sectors)
+
+	setup();
+	plan_of(PLAN_POOL(""));
+	pool_disks(USED, BLANK);
+	/* BLKGETSIZE64 refused: no size (nor one divided from garbage). */
+	fake_ioctl_push(BLKGETSIZE64, -EIO);
+	UNTOUCHED(DEVICE_OF("metadata"), -EIO);
+	CHECK_WHY(node("p"), "metadata device " META ": Input/output error");
+	/* A regular file: no device number taken from it. */
+	fake_file_add("./thin-file", "not a device");
+	snprintf(node("d")->device, sizeof(node("d")->device), "./thin-file");
+	UNTOUCHED(DEVICE_OF("data"), -ENOTBLK);
+	/* stat fails: no device number from an unfilled struct stat. */
+	fake_fail(FAKE_STAT, META, -EACCES);
+	UNTOUCHED(DEVICE_OF("metadata"), -EACCES);
+	fake_fail(FAKE_STAT, META, 0);
+
+	/* And on success all three are written. */
+	ATF_CHECK_EQ(DEVICE_OF("metadata"), 0);
+	ATF_CHECK_STREQ(path, META);
+	ATF_CHECK_EQ(dev, makedev(7, 0));
+	ATF_CHECK_EQ(sectors, DISK_BYTES / 512);
+#undef DEVICE_OF
+#undef UNTOUCHED
 }
 
 /* ---- thin_check ---- */
@@ -668,6 +717,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, pool_create_data_not_blank);
 	ATF_TP_ADD_TC(tp, pool_signature_not_blank);
 	ATF_TP_ADD_TC(tp, pool_existing);
+	ATF_TP_ADD_TC(tp, device_of_untouched_on_failure);
 	ATF_TP_ADD_TC(tp, pool_thin_check_sound);
 	ATF_TP_ADD_TC(tp, pool_thin_check_problems);
 	ATF_TP_ADD_TC(tp, pool_thin_check_hangs);
