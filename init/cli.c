@@ -131,7 +131,6 @@ static void undo(struct plan *p, bool *want, const struct cli *c)
 
 	for (unsigned int i = 0; i < p->count; i++)
 		want[i] = p->nodes[i].state == NODE_UP;
-	retry_set_boot_deadline(o.deadline_ms);
 	exec_down(p, want, &o);
 }
 

@@ -496,7 +496,6 @@ ATF_TC_BODY(md_not_available, tc)
 	struct plan_node *n;
 
 	fake_reset();	/* setup() without /sys/module/md_mod */
-	retry_set_boot_deadline(0);
 	raid1_pair(10, 10);
 	n = plan_of(PLAN_AB "}\n");
 	ATF_CHECK_EQ(up(n), -ENODEV);
