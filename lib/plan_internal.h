@@ -13,9 +13,13 @@
 #define PLAN_MAX_NAME 63u
 #define PLAN_MAX_PATH 4096u	/* PATH_MAX, with its NUL */
 
+#include <stdarg.h>
+
 /* Fills err (file from p) and returns -EINVAL. */
 int plan_fail(struct plan_error *err, const struct plan *p, struct plan_pos pos,
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int plan_vfail(struct plan_error *err, const struct plan *p, struct plan_pos pos,
+	       const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 
 /* Frees what validation filled in (conf, deps) and forgets drv and claim. */
 void plan_node_clear(struct plan_node *n);

@@ -57,14 +57,9 @@ static int loop_validate(struct plan *p, struct plan_node *n, struct plan_error 
 
 	spec_of(n, &s);
 	if (o && s.block_size != 512 && s.block_size != 1024 &&
-	    s.block_size != 2048 && s.block_size != 4096) {
-		snprintf(err->file, sizeof(err->file), "%s", p->file);
-		err->pos = o->values[0].pos;
-		snprintf(err->msg, sizeof(err->msg),
-			 "sector-size of loop node '%s' must be 512, 1024, 2048 or 4096",
-			 n->name);
-		return -EINVAL;
-	}
+	    s.block_size != 2048 && s.block_size != 4096)
+		return driver_bad(p, err, o, "sector-size of loop node '%s' must be 512, 1024, "
+				  "2048 or 4096", n->name);
 	snprintf(n->claim, sizeof(n->claim), "bind %s at offset %llu", s.file,
 		 (unsigned long long)s.offset);
 	return 0;

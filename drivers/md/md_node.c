@@ -154,13 +154,9 @@ static int md_validate(struct plan *p, struct plan_node *n, struct plan_error *e
 		r = check_create(p, n, mc, err);
 	if (r < 0)
 		return r;
-	if (!members && !mc->has_uuid) {
-		snprintf(err->file, sizeof(err->file), "%s", p->file);
-		err->pos = n->name_pos;
-		snprintf(err->msg, sizeof(err->msg), "md node '%s' needs members or a uuid",
-			 n->name);
-		return -EINVAL;
-	}
+	if (!members && !mc->has_uuid)
+		return driver_bad_at(p, err, n->name_pos, "md node '%s' needs members or a uuid",
+				     n->name);
 	if (members && members->nvalues > MD_MAX_MEMBERS)
 		return driver_bad(p, err, members, "md node '%s' has %u members, at most %u",
 			   n->name, members->nvalues, MD_MAX_MEMBERS);
