@@ -33,7 +33,7 @@ void plan_node_clear(struct plan_node *n)
 	free(n->deps);
 	n->deps = NULL;
 	n->ndeps = 0;
-	n->claim[0] = '\0';
+	plan_claims_free(n);
 	n->drv = NULL;
 }
 

@@ -132,6 +132,34 @@ static int check_create(struct plan *p, struct plan_node *n, struct md_conf *mc,
 	return 0;
 }
 
+/* The array's name, number and uuid, and every member, for itself alone. */
+static int md_claims(struct plan *p, struct plan_node *n, const struct md_conf *mc)
+{
+	const struct plan_opt *members = plan_opt(n, "members"), *o = plan_opt(n, "name");
+	struct claim_spec s = { .space = "md array name", .key = mc->name,
+				.pos = o ? o->values[0].pos : n->name_pos };
+	char key[36];
+	int r;
+
+	r = driver_claim(p, n, &s, "names the md array %s", mc->name);
+	if (r == 0 && mc->has_number) {
+		snprintf(key, sizeof(key), "%u", mc->number);
+		s = (struct claim_spec){ .space = "md number", .key = key,
+					 .pos = plan_opt(n, "number")->values[0].pos };
+		r = driver_claim(p, n, &s, "takes /dev/md%u", mc->number);
+	}
+	if (r == 0 && mc->has_uuid) {
+		mdsb_uuid_format(mc->uuid, key);
+		s = (struct claim_spec){ .space = "md uuid", .key = key,
+					 .pos = plan_opt(n, "uuid")->values[0].pos };
+		r = driver_claim(p, n, &s, "assembles the md array %s", key);
+	}
+	for (unsigned int k = 0; r == 0 && members && k < members->nvalues; k++)
+		r = driver_claim_device(p, n, &members->values[k], false,
+					"uses %s as an md member", members->values[k].text);
+	return r;
+}
+
 static int md_validate(struct plan *p, struct plan_node *n, struct plan_error *err)
 {
 	const struct plan_opt *members = plan_opt(n, "members"), *wait;
@@ -160,8 +188,7 @@ static int md_validate(struct plan *p, struct plan_node *n, struct plan_error *e
 	if (members && members->nvalues > MD_MAX_MEMBERS)
 		return driver_bad(p, err, members, "md node '%s' has %u members, at most %u",
 			   n->name, members->nvalues, MD_MAX_MEMBERS);
-	snprintf(n->claim, sizeof(n->claim), "name the md array %s", mc->name);
-	return 0;
+	return md_claims(p, n, mc);
 }
 
 static void md_free_conf(struct plan_node *n)
