@@ -22,13 +22,15 @@ static const struct driver_opt mount_opts[] = {
 	{ .key = NULL },
 };
 
-/* Its mount point (by identity when it exists) and the device it mounts. */
+/*
+ * Its mount point and the device it mounts. The mount point by its path:
+ * once mounted, two targets of one filesystem stat alike.
+ */
 static int mount_validate(struct plan *p, struct plan_node *n, struct plan_error *err)
 {
 	const struct plan_value *t = &plan_opt(n, "target")->values[0];
 	const struct plan_value *d = &plan_opt(n, "device")->values[0];
-	struct claim_spec c = { .space = "mount point", .key = t->text, .path = true,
-				.pos = t->pos };
+	struct claim_spec c = { .space = "mount point", .key = t->text, .pos = t->pos };
 	bool ro = driver_bool(n, "read-only", false);
 	int r;
 

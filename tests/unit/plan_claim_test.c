@@ -153,6 +153,19 @@ ATF_TC_BODY(file_by_identity, tc)
 		    "loop b { file /mnt/b.img }", "(valid)");
 }
 
+/* Mounted, two targets of one filesystem stat alike: targets go by path. */
+ATF_TC_WITHOUT_HEAD(mount_points_by_path);
+ATF_TC_BODY(mount_points_by_path, tc)
+{
+	fake_reset();
+	fake_dir_add("/x");
+	fake_dir_add("/y");
+	fake_file_id("/x", makedev(7, 0), 2);
+	fake_file_id("/y", makedev(7, 0), 2);
+	check_error("mount a { device /dev/vdb; target /x; read-only yes }\n"
+		    "mount b { device /dev/vdb; target /y; read-only yes }", "(valid)");
+}
+
 /* Paths of PATH_MAX are compared whole: no cut that makes two files one. */
 ATF_TC_WITHOUT_HEAD(long_paths);
 ATF_TC_BODY(long_paths, tc)
@@ -178,6 +191,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, md_number_and_uuid);
 	ATF_TP_ADD_TC(tp, dm_names);
 	ATF_TP_ADD_TC(tp, file_by_identity);
+	ATF_TP_ADD_TC(tp, mount_points_by_path);
 	ATF_TP_ADD_TC(tp, long_paths);
 	return atf_no_error();
 }
