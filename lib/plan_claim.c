@@ -118,19 +118,16 @@ int driver_claim_device(struct plan *p, struct plan_node *n, const struct plan_v
 {
 	struct claim_spec s = { .space = CLAIM_STORAGE, .key = v->text, .pos = v->pos,
 				.shared = shared };
-	char node[PLAN_MAX_NAME + 8];
 	struct devspec ds;
 	const char *why;
 	va_list ap;
 	int r;
 
-	if (plan_find(p, v->text) >= 0) {
-		/* Node names and paths never meet: a name has no '/'. */
-		snprintf(node, sizeof(node), "node %s", v->text);
-		s.key = node;
-	} else {
-		s.path = v->text[0] == '/';
-	}
+	/*
+	 * A node's device goes by the node's name, a path by what it is, a
+	 * tag as written: a node name has no '/', '=' or ':', so they never meet.
+	 */
+	s.path = plan_find(p, v->text) < 0 && v->text[0] == '/';
 	va_start(ap, fmt);
 	r = vclaim(p, n, &s, fmt, ap);
 	va_end(ap);

@@ -264,7 +264,7 @@ ATF_TC_BODY(good_everything, tc)
 	ATF_CHECK_STREQ(n->claims[1].text, "takes /dev/md5");
 	ATF_CHECK_STREQ(n->claims[2].key, "3f1c2a4b:01234567:89abcdef:fedcba98");
 	ATF_CHECK_STREQ(n->claims[3].text, "uses a as an md member");
-	ATF_CHECK_STREQ(n->claims[5].key, "node c");
+	ATF_CHECK_STREQ(n->claims[5].key, "c");
 	/* Members that are nodes are its dependencies. */
 	ATF_REQUIRE_EQ(n->ndeps, 3);
 	ATF_CHECK_EQ(n->deps[0], 0);
