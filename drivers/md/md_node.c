@@ -138,21 +138,18 @@ static int md_claims(struct plan *p, struct plan_node *n, const struct md_conf *
 	const struct plan_opt *members = plan_opt(n, "members"), *o = plan_opt(n, "name");
 	struct claim_spec s = { .space = "md array name", .key = mc->name,
 				.pos = o ? o->values[0].pos : n->name_pos };
-	char key[36];
-	int r;
+	char num[12], uuid[36];
+	int r = driver_claim(p, n, &s, "names the md array %s", mc->name);
 
-	r = driver_claim(p, n, &s, "names the md array %s", mc->name);
-	if (r == 0 && mc->has_number) {
-		snprintf(key, sizeof(key), "%u", mc->number);
-		s = (struct claim_spec){ .space = "md number", .key = key,
-					 .pos = plan_opt(n, "number")->values[0].pos };
-		r = driver_claim(p, n, &s, "takes /dev/md%u", mc->number);
+	snprintf(num, sizeof(num), "%u", mc->number);
+	mdsb_uuid_format(mc->uuid, uuid);
+	if (r == 0 && (o = plan_opt(n, "number"))) {
+		s = (struct claim_spec){ .space = "md number", .key = num, .pos = o->values[0].pos };
+		r = driver_claim(p, n, &s, "takes /dev/md%s", num);
 	}
-	if (r == 0 && mc->has_uuid) {
-		mdsb_uuid_format(mc->uuid, key);
-		s = (struct claim_spec){ .space = "md uuid", .key = key,
-					 .pos = plan_opt(n, "uuid")->values[0].pos };
-		r = driver_claim(p, n, &s, "assembles the md array %s", key);
+	if (r == 0 && (o = plan_opt(n, "uuid"))) {
+		s = (struct claim_spec){ .space = "md uuid", .key = uuid, .pos = o->values[0].pos };
+		r = driver_claim(p, n, &s, "assembles the md array %s", uuid);
 	}
 	for (unsigned int k = 0; r == 0 && members && k < members->nvalues; k++)
 		r = driver_claim_device(p, n, &members->values[k], false,
