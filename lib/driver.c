@@ -5,6 +5,7 @@
  * the one way a kind reports a validation error.
  */
 #include "driver.h"
+#include "plan_internal.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -84,13 +85,24 @@ int driver_bad(struct plan *p, struct plan_error *err, const struct plan_opt *o,
 	       const char *fmt, ...)
 {
 	va_list ap;
+	int r;
 
-	snprintf(err->file, sizeof(err->file), "%s", p->file);
-	err->pos = o->nvalues ? o->values[0].pos : o->pos;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	r = plan_vfail(err, p, o->nvalues ? o->values[0].pos : o->pos, fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return r;
+}
+
+int driver_bad_at(struct plan *p, struct plan_error *err, struct plan_pos pos,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = plan_vfail(err, p, pos, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 void driver_say(char *buf, size_t size, const char *fmt, ...)

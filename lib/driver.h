@@ -60,7 +60,8 @@ struct driver {
 	 */
 	const char *mount_point_opt;
 	/*
-	 * Checks the options together and fills n->conf and n->claim.
+	 * Checks the options together, fills n->conf and adds the node's
+	 * claims (driver_claim). Must change nothing outside the process.
 	 * Returns 0 or -EINVAL with err set (position of the bad value).
 	 */
 	int (*validate)(struct plan *p, struct plan_node *n, struct plan_error *err);
@@ -101,6 +102,43 @@ int driver_resolve(struct run_ctx *c, struct plan_node *n, const char *value,
  */
 int driver_bad(struct plan *p, struct plan_error *err, const struct plan_opt *o,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The same at a position (n->name_pos for what is missing). */
+int driver_bad_at(struct plan *p, struct plan_error *err, struct plan_pos pos,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * Claims (struct plan_claim): what a node takes, in a space of things of
+ * one sort. CLAIM_STORAGE holds the devices and files that keep data;
+ * drivers name their other spaces ("device-mapper name", "md number").
+ */
+#define CLAIM_STORAGE "device or file"
+
+struct claim_spec {
+	const char *space;	/* static text */
+	const char *key;	/* a name, or a path when path is set */
+	struct plan_pos pos;	/* of the value it comes from */
+	/*
+	 * key is a path: compare what it is now (stat, symlinks followed):
+	 * st_rdev of a block device, st_dev and st_ino of anything else. A
+	 * path not there yet, or below a mount of the plan, by its spelling.
+	 */
+	bool path;
+	bool shared;		/* a read-only use: only a writer conflicts with it */
+	uint64_t start, len;	/* the bytes taken (len 0: to the end) */
+};
+
+/* Adds a claim to n, its text from fmt. Returns 0 or -ENOMEM. */
+int driver_claim(struct plan *p, struct plan_node *n, const struct claim_spec *c,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * Claims the device a value of an OPT_DEVICE option names, whole, in
+ * CLAIM_STORAGE: a node's device by the node's name, a /dev path by what
+ * it is, MAJOR:MINOR as that device, a tag (UUID=, LABEL=...) as spelled.
+ */
+int driver_claim_device(struct plan *p, struct plan_node *n, const struct plan_value *v,
+			bool shared, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Writes a node's summary or diagnosis (cut short when too long). */
 void driver_say(char *buf, size_t size, const char *fmt, ...)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /*
  * A plan: the storage graph of docs/blkasm.conf.5. Nodes have a kind (the
@@ -37,6 +38,31 @@ enum node_state {
 	NODE_DOWN,		/* torn down */
 };
 
+/*
+ * Something a node takes for itself: a device or file it writes, a name in
+ * a kernel namespace, a mount point. Validation compares every claim with
+ * every other (lib/plan_claim.c): two on one thing conflict, unless both
+ * are shared (read-only uses of a device or file). Drivers fill them
+ * through driver_claim() and driver_claim_device() (lib/driver.h).
+ */
+enum claim_id {
+	CLAIM_NAME,		/* known by name only: key */
+	CLAIM_BLOCK,		/* a block device: dev (st_rdev) */
+	CLAIM_FILE,		/* a file or folder: dev and ino */
+};
+
+struct plan_claim {
+	const char *space;	/* what kind of thing (static text) */
+	enum claim_id id;
+	dev_t dev;
+	ino_t ino;
+	char *key;		/* the name, or the path as spelled (owned) */
+	uint64_t start, len;	/* the bytes taken; len 0: to the end */
+	bool shared;		/* a read-only use */
+	struct plan_pos pos;	/* of the value it comes from */
+	char *text;		/* "uses /dev/vdb as an md member" (owned) */
+};
+
 struct driver;
 
 struct plan_node {
@@ -50,7 +76,8 @@ struct plan_node {
 	unsigned int *deps;		/* indexes of the nodes it needs */
 	unsigned int ndeps;
 	void *conf;			/* the driver's parsed options (owned) */
-	char claim[320];		/* what it takes exclusively, for conflicts */
+	struct plan_claim *claims;	/* what it takes, for conflicts (owned) */
+	unsigned int nclaims;
 
 	/* Run state, written by the executor and the drivers. */
 	enum node_state state;

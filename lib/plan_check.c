@@ -196,8 +196,7 @@ static const char *mount_point(const struct plan *p, unsigned int m)
 					   : NULL;
 }
 
-/* The node (not i) whose mount point holds path, the longest one; or -1. */
-static int mount_holding(const struct plan *p, unsigned int i, const char *path)
+int plan_mount_holding(const struct plan *p, unsigned int i, const char *path)
 {
 	size_t best_len = 0;
 	int best = -1;
@@ -231,7 +230,7 @@ static int node_deps(struct plan *p, unsigned int i)
 			if (d->type == OPT_DEVICE || d->type == OPT_NODES)
 				j = plan_find(p, o->values[v].text);
 			else if (d->type == OPT_PATH)
-				j = mount_holding(p, i, o->values[v].text);
+				j = plan_mount_holding(p, i, o->values[v].text);
 			if (j >= 0 && (unsigned int)j != i)
 				r = add_dep(n, (unsigned int)j);
 		}
@@ -356,26 +355,8 @@ static int check_required(struct plan *p, const struct plan_node *n,
 	return 0;
 }
 
-/* Two nodes that would take the same thing (a file, a mount point). */
-static int check_claim(struct plan *p, unsigned int i, struct plan_error *err)
-{
-	const struct plan_node *n = &p->nodes[i];
-
-	if (!n->claim[0])
-		return 0;
-	for (unsigned int j = 0; j < i; j++) {
-		const struct plan_node *m = &p->nodes[j];
-
-		if (!strcmp(m->claim, n->claim))
-			return plan_fail(err, p, n->name_pos,
-					 "%s node '%s' conflicts with node '%s' (%u:%u): "
-					 "both %s", n->kind, n->name, m->name,
-					 m->name_pos.line, m->name_pos.col, n->claim);
-	}
-	return 0;
-}
-
-static int check_node(struct plan *p, unsigned int i, struct plan_error *err)
+static int check_node(struct plan *p, unsigned int i, struct claim_index *claims,
+		      struct plan_error *err)
 {
 	struct plan_node *n = &p->nodes[i];
 	int r;
@@ -395,7 +376,7 @@ static int check_node(struct plan *p, unsigned int i, struct plan_error *err)
 		r = n->drv->validate(p, n, err);
 	}
 	if (r == 0)
-		r = check_claim(p, i, err);
+		r = plan_claims_check(p, i, claims, err);
 	return r;
 }
 
@@ -408,11 +389,13 @@ static void reset(struct plan *p)
 
 int plan_validate(struct plan *p, struct plan_error *err)
 {
+	struct claim_index claims = { .refs = NULL };
 	int r = 0;
 
 	reset(p);
 	for (unsigned int i = 0; i < p->count && r == 0; i++)
-		r = check_node(p, i, err);
+		r = check_node(p, i, &claims, err);
+	plan_claims_done(&claims);
 	if (r == 0)
 		r = check_cycles(p, err);
 	if (r == -ENOMEM)

@@ -33,7 +33,7 @@ void plan_node_clear(struct plan_node *n)
 	free(n->deps);
 	n->deps = NULL;
 	n->ndeps = 0;
-	n->claim[0] = '\0';
+	plan_claims_free(n);
 	n->drv = NULL;
 }
 
@@ -172,19 +172,27 @@ const char *plan_str(const struct plan_node *n, const char *key)
 	return o && o->nvalues ? o->values[0].text : NULL;
 }
 
-int plan_fail(struct plan_error *err, const struct plan *p, struct plan_pos pos,
-	      const char *fmt, ...)
+int plan_vfail(struct plan_error *err, const struct plan *p, struct plan_pos pos,
+	       const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	if (!err)
 		return -EINVAL;
 	str_copy(err->file, sizeof(err->file), p && p->file ? p->file : "");
 	err->pos = pos;
-	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
 	return -EINVAL;
+}
+
+int plan_fail(struct plan_error *err, const struct plan *p, struct plan_pos pos,
+	      const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = plan_vfail(err, p, pos, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 const char *plan_error_str(const struct plan_error *err, char *buf, size_t size)

@@ -13,12 +13,39 @@
 #define PLAN_MAX_NAME 63u
 #define PLAN_MAX_PATH 4096u	/* PATH_MAX, with its NUL */
 
+#include <stdarg.h>
+
 /* Fills err (file from p) and returns -EINVAL. */
 int plan_fail(struct plan_error *err, const struct plan *p, struct plan_pos pos,
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int plan_vfail(struct plan_error *err, const struct plan *p, struct plan_pos pos,
+	       const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 
-/* Frees what validation filled in (conf, deps) and forgets drv and claim. */
+/* Frees what validation filled in (conf, deps, claims) and forgets drv. */
 void plan_node_clear(struct plan_node *n);
+
+/*
+ * lib/plan_claim.c: node i's claims against those before them (all in x),
+ * then added to x. Returns 0, -EINVAL with err set, or -ENOMEM.
+ */
+struct claim_ref {
+	uint32_t hash;
+	unsigned int node, claim;
+	int next;		/* in its bucket, -1 at the end */
+};
+struct claim_index {
+	struct claim_ref *refs;
+	unsigned int count, cap;
+	int *heads;		/* first ref of each bucket, -1 when empty */
+	unsigned int nheads;	/* a power of two */
+};
+int plan_claims_check(struct plan *p, unsigned int i, struct claim_index *x,
+		      struct plan_error *err);
+void plan_claims_done(struct claim_index *x);
+void plan_claims_free(struct plan_node *n);
+
+/* The node (not i) whose mount point holds path, the longest one; or -1. */
+int plan_mount_holding(const struct plan *p, unsigned int i, const char *path);
 
 /* Append to n / o, taking ownership of key / text on success. */
 int plan_node_add_opt(struct plan_node *n, char *key, struct plan_pos pos);

@@ -28,14 +28,9 @@ static int device_validate(struct plan *p, struct plan_node *n, struct plan_erro
 	const struct plan_opt *o = plan_opt(n, "device");
 
 	/* A node name here would make this node a pointless alias. */
-	if (o && plan_find(p, o->values[0].text) >= 0) {
-		snprintf(err->file, sizeof(err->file), "%s", p->file);
-		err->pos = o->values[0].pos;
-		snprintf(err->msg, sizeof(err->msg),
-			 "device node '%s' must name a device, not the node '%s'",
-			 n->name, o->values[0].text);
-		return -EINVAL;
-	}
+	if (o && plan_find(p, o->values[0].text) >= 0)
+		return driver_bad(p, err, o, "device node '%s' must name a device, not the node '%s'",
+				  n->name, o->values[0].text);
 	return 0;
 }
 

@@ -42,13 +42,9 @@ static int check_devices(struct plan *p, struct plan_node *n, struct thin_pool_c
 	if (dev && (meta || data))
 		return driver_bad(p, err, dev, "thin-pool '%s' takes either device or metadata and "
 			   "data", n->name);
-	if (!dev && !(meta && data)) {
-		snprintf(err->file, sizeof(err->file), "%s", p->file);
-		err->pos = n->name_pos;
-		snprintf(err->msg, sizeof(err->msg), "thin-pool '%s' needs metadata and data, "
-			 "or device", n->name);
-		return -EINVAL;
-	}
+	if (!dev && !(meta && data))
+		return driver_bad_at(p, err, n->name_pos, "thin-pool '%s' needs metadata and data, "
+				     "or device", n->name);
 	if (o && !dev)
 		return driver_bad(p, err, o, "metadata-size of thin-pool '%s' goes with device", n->name);
 	if (o && (size < (2u << 20) || size > (16ull << 30) || size % 4096))
@@ -65,6 +61,28 @@ static int check_devices(struct plan *p, struct plan_node *n, struct thin_pool_c
 	return 0;
 }
 
+/* Its device-mapper names (the slices' too) and the devices it writes. */
+static int pool_claims(struct plan *p, struct plan_node *n, const struct thin_pool_conf *pc)
+{
+	static const char *const keys[] = { "metadata", "data", "device" };
+	static const char *const uses[] = { "pool metadata", "pool data", "the pool's device" };
+	const struct plan_opt *o = plan_opt(n, "name");
+	struct claim_spec s = { .space = "device-mapper name", .key = pc->dm_name,
+				.pos = o ? o->values[0].pos : n->name_pos };
+	int r = driver_claim(p, n, &s, "takes the device-mapper name %s", pc->dm_name);
+
+	for (int i = 0; r == 0 && pc->sliced && i < 2; i++) {
+		s.key = pc->slice_name[i];
+		r = driver_claim(p, n, &s, "takes the device-mapper name %s for its %s slice",
+				 pc->slice_name[i], i ? "data" : "metadata");
+	}
+	for (unsigned int i = 0; r == 0 && i < 3; i++)
+		if ((o = plan_opt(n, keys[i])))
+			r = driver_claim_device(p, n, &o->values[0], false, "uses %s as %s",
+						o->values[0].text, uses[i]);
+	return r;
+}
+
 static int pool_validate(struct plan *p, struct plan_node *n, struct plan_error *err)
 {
 	struct thin_pool_conf *pc = calloc(1, sizeof(*pc));
@@ -79,11 +97,8 @@ static int pool_validate(struct plan *p, struct plan_node *n, struct plan_error 
 		if (o)
 			return driver_bad(p, err, o, "thin-pool '%s': '%s' is not a device-mapper name",
 				   n->name, pc->dm_name);
-		snprintf(err->file, sizeof(err->file), "%s", p->file);
-		err->pos = n->name_pos;
-		snprintf(err->msg, sizeof(err->msg), "thin-pool '%s': the node's name does not "
-			 "make a device-mapper name (set name)", n->name);
-		return -EINVAL;
+		return driver_bad_at(p, err, n->name_pos, "thin-pool '%s': the node's name does not "
+				     "make a device-mapper name (set name)", n->name);
 	}
 	snprintf(pc->dm_uuid, sizeof(pc->dm_uuid), DM_UUID_PREFIX "pool-%s",
 		 pc->dm_name + strlen(THIN_NAME_PREFIX));
@@ -101,8 +116,7 @@ static int pool_validate(struct plan *p, struct plan_node *n, struct plan_error 
 	pc->zero_blocks = driver_bool(n, "zero-blocks", true);
 	pc->read_only = driver_bool(n, "read-only", false);
 	pc->check = driver_bool(n, "check", true);
-	snprintf(n->claim, sizeof(n->claim), "own the device-mapper name %s", pc->dm_name);
-	return 0;
+	return pool_claims(p, n, pc);
 }
 
 static void pool_free_conf(struct plan_node *n)

@@ -46,6 +46,22 @@ static int node_of_kind(struct plan *p, struct plan_node *n, const char *key,
 	return i;
 }
 
+/* Its device-mapper name and its id in the pool. */
+static int thin_claims(struct plan *p, struct plan_node *n, const struct thin_conf *tc)
+{
+	const struct plan_opt *o = plan_opt(n, "name"), *pool = plan_opt(n, "pool");
+	struct claim_spec s = { .space = "device-mapper name", .key = tc->dm_name,
+				.pos = o ? o->values[0].pos : n->name_pos };
+	char key[80];
+	int r = driver_claim(p, n, &s, "takes the device-mapper name %s", tc->dm_name);
+
+	snprintf(key, sizeof(key), "%s %u", pool->values[0].text, tc->id);
+	s = (struct claim_spec){ .space = "thin id", .key = key,
+				 .pos = plan_opt(n, "id")->values[0].pos };
+	return r ? r : driver_claim(p, n, &s, "takes thin id %u of pool %s", tc->id,
+				    pool->values[0].text);
+}
+
 static int thin_validate(struct plan *p, struct plan_node *n, struct plan_error *err)
 {
 	struct thin_conf *tc = calloc(1, sizeof(*tc));
@@ -91,9 +107,7 @@ static int thin_validate(struct plan *p, struct plan_node *n, struct plan_error 
 	tc->read_only = driver_bool(n, "read-only", false);
 	snprintf(tc->dm_uuid, sizeof(tc->dm_uuid), DM_UUID_PREFIX "thin-%s-%u",
 		 plan_opt(n, "pool")->values[0].text, tc->id);
-	snprintf(n->claim, sizeof(n->claim), "thin id %u of pool %s", tc->id,
-		 plan_opt(n, "pool")->values[0].text);
-	return 0;
+	return thin_claims(p, n, tc);
 }
 
 static void thin_free_conf(struct plan_node *n)

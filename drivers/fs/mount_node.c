@@ -22,12 +22,22 @@ static const struct driver_opt mount_opts[] = {
 	{ .key = NULL },
 };
 
+/*
+ * Its mount point and the device it mounts. The mount point by its path:
+ * once mounted, two targets of one filesystem stat alike.
+ */
 static int mount_validate(struct plan *p, struct plan_node *n, struct plan_error *err)
 {
-	(void)p;
+	const struct plan_value *t = &plan_opt(n, "target")->values[0];
+	const struct plan_value *d = &plan_opt(n, "device")->values[0];
+	struct claim_spec c = { .space = "mount point", .key = t->text, .pos = t->pos };
+	bool ro = driver_bool(n, "read-only", false);
+	int r;
+
 	(void)err;
-	snprintf(n->claim, sizeof(n->claim), "mount on %s", plan_str(n, "target"));
-	return 0;
+	r = driver_claim(p, n, &c, "mounts on %s", t->text);
+	return r ? r : driver_claim_device(p, n, d, ro, "mounts %s%s", d->text,
+					   ro ? " read-only" : "");
 }
 
 /* mountinfo escapes blanks and backslashes as \ooo. */

@@ -50,6 +50,23 @@ static void spec_of(const struct plan_node *n, struct loop_spec *s)
 	s->block_size = ss ? (unsigned int)strtoul(ss, NULL, 10) : 0;
 }
 
+/* The bytes of the file it binds (the file by identity: links lead to it). */
+static int loop_claim(struct plan *p, struct plan_node *n, const struct loop_spec *ls)
+{
+	struct claim_spec c = { .space = CLAIM_STORAGE, .key = ls->file, .path = true,
+				.pos = plan_opt(n, "file")->values[0].pos,
+				.shared = ls->read_only, .start = ls->offset,
+				.len = ls->sizelimit };
+	char limit[48] = "";
+
+	if (ls->sizelimit)
+		snprintf(limit, sizeof(limit), " for %llu bytes",
+			 (unsigned long long)ls->sizelimit);
+	return driver_claim(p, n, &c, "binds %s at offset %llu%s%s", ls->file,
+			    (unsigned long long)ls->offset, limit,
+			    ls->read_only ? " read-only" : "");
+}
+
 static int loop_validate(struct plan *p, struct plan_node *n, struct plan_error *err)
 {
 	const struct plan_opt *o = plan_opt(n, "sector-size");
@@ -57,17 +74,10 @@ static int loop_validate(struct plan *p, struct plan_node *n, struct plan_error 
 
 	spec_of(n, &s);
 	if (o && s.block_size != 512 && s.block_size != 1024 &&
-	    s.block_size != 2048 && s.block_size != 4096) {
-		snprintf(err->file, sizeof(err->file), "%s", p->file);
-		err->pos = o->values[0].pos;
-		snprintf(err->msg, sizeof(err->msg),
-			 "sector-size of loop node '%s' must be 512, 1024, 2048 or 4096",
-			 n->name);
-		return -EINVAL;
-	}
-	snprintf(n->claim, sizeof(n->claim), "bind %s at offset %llu", s.file,
-		 (unsigned long long)s.offset);
-	return 0;
+	    s.block_size != 2048 && s.block_size != 4096)
+		return driver_bad(p, err, o, "sector-size of loop node '%s' must be 512, 1024, "
+				  "2048 or 4096", n->name);
+	return loop_claim(p, n, &s);
 }
 
 static void describe(struct plan_node *n, const struct loop_dev *d, const char *file)

@@ -132,6 +132,31 @@ static int check_create(struct plan *p, struct plan_node *n, struct md_conf *mc,
 	return 0;
 }
 
+/* The array's name, number and uuid, and every member, for itself alone. */
+static int md_claims(struct plan *p, struct plan_node *n, const struct md_conf *mc)
+{
+	const struct plan_opt *members = plan_opt(n, "members"), *o = plan_opt(n, "name");
+	struct claim_spec s = { .space = "md array name", .key = mc->name,
+				.pos = o ? o->values[0].pos : n->name_pos };
+	char num[12], uuid[36];
+	int r = driver_claim(p, n, &s, "names the md array %s", mc->name);
+
+	snprintf(num, sizeof(num), "%u", mc->number);
+	mdsb_uuid_format(mc->uuid, uuid);
+	if (r == 0 && (o = plan_opt(n, "number"))) {
+		s = (struct claim_spec){ .space = "md number", .key = num, .pos = o->values[0].pos };
+		r = driver_claim(p, n, &s, "takes /dev/md%s", num);
+	}
+	if (r == 0 && (o = plan_opt(n, "uuid"))) {
+		s = (struct claim_spec){ .space = "md uuid", .key = uuid, .pos = o->values[0].pos };
+		r = driver_claim(p, n, &s, "assembles the md array %s", uuid);
+	}
+	for (unsigned int k = 0; r == 0 && members && k < members->nvalues; k++)
+		r = driver_claim_device(p, n, &members->values[k], false,
+					"uses %s as an md member", members->values[k].text);
+	return r;
+}
+
 static int md_validate(struct plan *p, struct plan_node *n, struct plan_error *err)
 {
 	const struct plan_opt *members = plan_opt(n, "members"), *wait;
@@ -154,18 +179,13 @@ static int md_validate(struct plan *p, struct plan_node *n, struct plan_error *e
 		r = check_create(p, n, mc, err);
 	if (r < 0)
 		return r;
-	if (!members && !mc->has_uuid) {
-		snprintf(err->file, sizeof(err->file), "%s", p->file);
-		err->pos = n->name_pos;
-		snprintf(err->msg, sizeof(err->msg), "md node '%s' needs members or a uuid",
-			 n->name);
-		return -EINVAL;
-	}
+	if (!members && !mc->has_uuid)
+		return driver_bad_at(p, err, n->name_pos, "md node '%s' needs members or a uuid",
+				     n->name);
 	if (members && members->nvalues > MD_MAX_MEMBERS)
 		return driver_bad(p, err, members, "md node '%s' has %u members, at most %u",
 			   n->name, members->nvalues, MD_MAX_MEMBERS);
-	snprintf(n->claim, sizeof(n->claim), "name the md array %s", mc->name);
-	return 0;
+	return md_claims(p, n, mc);
 }
 
 static void md_free_conf(struct plan_node *n)

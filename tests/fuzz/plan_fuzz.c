@@ -37,7 +37,8 @@ static void check_plan(const struct plan *p)
 
 		CHECK(n->drv && !strcmp(n->drv->kind, n->kind));
 		CHECK(plan_find(p, n->name) == (int)i);
-		CHECK(memchr(n->claim, '\0', sizeof(n->claim)));
+		for (unsigned int k = 0; k < n->nclaims; k++)
+			CHECK(n->claims[k].space && n->claims[k].key && n->claims[k].text);
 		for (unsigned int k = 0; k < n->ndeps; k++) {
 			CHECK(n->deps[k] < p->count);
 			CHECK(n->deps[k] != i);

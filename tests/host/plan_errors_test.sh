@@ -126,8 +126,38 @@ good_plans_body()
 	done
 }
 
+# plan_of FILE_A FILE_B: two read-write loop nodes, one on each file.
+plan_of()
+{
+	printf 'loop a { file %s }\nloop b { file %s }\n' "$1" "$2" > links.conf
+}
+
+atf_test_case links_are_one_file
+links_are_one_file_head()
+{
+	atf_set descr "one image reached through a symlink or a hard link is refused for two loop nodes"
+}
+links_are_one_file_body()
+{
+	local dir
+
+	dir=$(pwd)
+	truncate -s 1M a.img other.img || atf_fail "cannot make images"
+	ln -s a.img sym.img && ln a.img hard.img || atf_fail "cannot link a.img"
+	plan_of "$dir/a.img" "$dir/sym.img"
+	atf_check -s exit:1 -e inline:"links.conf:2:15: loop node 'b' conflicts with node 'a' (1:15): it binds $dir/sym.img at offset 0, and 'a' binds $dir/a.img at offset 0 (the same file)\n" \
+		"$(bin)" -c links.conf plan
+	plan_of "$dir/hard.img" "$dir/a.img"
+	atf_check -s exit:1 -e inline:"links.conf:2:15: loop node 'b' conflicts with node 'a' (1:15): it binds $dir/a.img at offset 0, and 'a' binds $dir/hard.img at offset 0 (the same file)\n" \
+		"$(bin)" -c links.conf plan
+	# Two files are two files, however alike their paths.
+	plan_of "$dir/a.img" "$dir/other.img"
+	atf_check -o ignore "$(bin)" -c links.conf plan
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case links_are_one_file
 	atf_add_test_case bad_plans_plan
 	atf_add_test_case bad_plans_up
 	atf_add_test_case good_plans

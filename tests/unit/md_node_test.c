@@ -6,6 +6,7 @@
  */
 #include "table.h"
 #include "md/md_node.h"
+#include "plan_fixture.h"
 #include "plan.h"
 
 #include <atf-c.h>
@@ -14,33 +15,6 @@
 #include <string.h>
 
 #define UUID_TEXT "3f1c2a4b:01234567:89abcdef:fedcba98"
-
-/* The first error of text (parse, then validate) as "L:C: message". */
-static const char *first_error(const char *text)
-{
-	static char msg[1024];
-	struct plan_error err;
-	struct plan p;
-	int r;
-
-	r = plan_parse(&p, driver_table, "", text, strlen(text), &err);
-	if (r == 0) {
-		r = plan_validate(&p, &err);
-		plan_free(&p);
-	}
-	if (r == 0)
-		return "(valid)";
-	ATF_CHECK_EQ_MSG(r, -EINVAL, "'%s' gave %d", text, r);
-	return plan_error_str(&err, msg, sizeof(msg));
-}
-
-static void check_error(const char *text, const char *want)
-{
-	const char *got = first_error(text);
-
-	ATF_CHECK_MSG(!strcmp(got, want), "\n%s\n  expected: %s\n  got:      %s", text,
-		      want, got);
-}
 
 /* A valid plan whose node "r" is the md node. */
 static const struct md_conf *valid(struct plan *p, const char *text)
@@ -219,11 +193,13 @@ ATF_TC_BODY(unknown_and_duplicate, tc)
 	/* Two md nodes that would run the same array name. */
 	check_error("md a {\n\tmembers /dev/loop0\n\tname x\n}\nmd b {\n\tmembers /dev/loop1\n"
 		    "\tname x\n}\n",
-		    "5:4: md node 'b' conflicts with node 'a' (1:4): both name the md array x");
+		    "7:7: md node 'b' conflicts with node 'a' (3:7): it names the md array x, "
+		    "and 'a' names the md array x");
 	/* The default name is the node's: a name x on another node clashes. */
 	check_error("md x {\n\tmembers /dev/loop0\n}\nmd b {\n\tmembers /dev/loop1\n"
 		    "\tname x\n}\n",
-		    "4:4: md node 'b' conflicts with node 'x' (1:4): both name the md array x");
+		    "6:7: md node 'b' conflicts with node 'x' (1:4): it names the md array x, "
+		    "and 'x' names the md array x");
 	ATF_CHECK(strstr(first_error("md r {\n\tmembers /dev/loop0\n\tspare /dev/loop1\n}\n"),
 			 "unknown option 'spare'"));
 }
@@ -244,7 +220,10 @@ ATF_TC_BODY(good_defaults, tc)
 	ATF_CHECK_EQ(mc->chunk_sectors, 1024);
 	ATF_CHECK_EQ(mc->degraded, MD_DEGRADED_NEVER);
 	ATF_CHECK_EQ(mc->wait_ms, 10000);
-	ATF_CHECK_STREQ(p.nodes[0].claim, "name the md array r");
+	ATF_REQUIRE_EQ(p.nodes[0].nclaims, 3);
+	ATF_CHECK_STREQ(p.nodes[0].claims[0].text, "names the md array r");
+	ATF_CHECK_STREQ(p.nodes[0].claims[1].text, "uses /dev/loop0 as an md member");
+	ATF_CHECK_STREQ(p.nodes[0].claims[2].text, "uses /dev/loop1 as an md member");
 	ATF_CHECK_EQ(p.nodes[0].ndeps, 0);
 	plan_free(&p);
 }
@@ -279,7 +258,13 @@ ATF_TC_BODY(good_everything, tc)
 	ATF_CHECK_EQ(mc->chunk_sectors, 128);
 	ATF_CHECK_EQ(mc->degraded, MD_DEGRADED_AFTER);
 	ATF_CHECK_EQ(mc->wait_ms, 30000);
-	ATF_CHECK_STREQ(n->claim, "name the md array data");
+	/* Name, number, uuid (in one spelling) and each member. */
+	ATF_REQUIRE_EQ(n->nclaims, 6);
+	ATF_CHECK_STREQ(n->claims[0].text, "names the md array data");
+	ATF_CHECK_STREQ(n->claims[1].text, "takes /dev/md5");
+	ATF_CHECK_STREQ(n->claims[2].key, "3f1c2a4b:01234567:89abcdef:fedcba98");
+	ATF_CHECK_STREQ(n->claims[3].text, "uses a as an md member");
+	ATF_CHECK_STREQ(n->claims[5].key, "c");
 	/* Members that are nodes are its dependencies. */
 	ATF_REQUIRE_EQ(n->ndeps, 3);
 	ATF_CHECK_EQ(n->deps[0], 0);

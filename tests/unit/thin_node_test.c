@@ -7,6 +7,7 @@
  */
 #include "table.h"
 #include "dm/thin_node.h"
+#include "plan_fixture.h"
 #include "plan.h"
 
 #include <atf-c.h>
@@ -18,33 +19,6 @@
 #define POOL "thin-pool p { metadata /dev/vdb; data /dev/vdc }\n"
 /* Node q on line 2, another pool. */
 #define POOL_Q "thin-pool q { metadata /dev/vdd; data /dev/vde }\n"
-
-/* The first error of text (parse, then validate) as "L:C: message". */
-static const char *first_error(const char *text)
-{
-	static char msg[1024];
-	struct plan_error err;
-	struct plan p;
-	int r;
-
-	r = plan_parse(&p, driver_table, "", text, strlen(text), &err);
-	if (r == 0) {
-		r = plan_validate(&p, &err);
-		plan_free(&p);
-	}
-	if (r == 0)
-		return "(valid)";
-	ATF_CHECK_EQ_MSG(r, -EINVAL, "'%s' gave %d", text, r);
-	return plan_error_str(&err, msg, sizeof(msg));
-}
-
-static void check_error(const char *text, const char *want)
-{
-	const char *got = first_error(text);
-
-	ATF_CHECK_MSG(!strcmp(got, want), "\n%s\n  expected: %s\n  got:      %s", text,
-		      want, got);
-}
 
 /* Validates text (which must be good); the node named name. */
 static struct plan_node *valid(struct plan *p, const char *text, const char *name)
@@ -162,7 +136,8 @@ ATF_TC_BODY(pool_defaults, tc)
 	ATF_CHECK(!pc->read_only);
 	ATF_CHECK(pc->check);
 	ATF_CHECK(!pc->sliced);
-	ATF_CHECK_STREQ(n->claim, "own the device-mapper name blkasm-p");
+	ATF_REQUIRE(n->nclaims >= 1);
+	ATF_CHECK_STREQ(n->claims[0].text, "takes the device-mapper name blkasm-p");
 	ATF_CHECK_EQ(n->ndeps, 0);
 	plan_free(&p);
 }
@@ -187,7 +162,10 @@ ATF_TC_BODY(pool_options, tc)
 	ATF_CHECK(!pc->zero_blocks);
 	ATF_CHECK(pc->read_only);
 	ATF_CHECK(!pc->check);
-	ATF_CHECK_STREQ(n->claim, "own the device-mapper name blkasm-data");
+	ATF_REQUIRE_EQ(n->nclaims, 3);
+	ATF_CHECK_STREQ(n->claims[0].text, "takes the device-mapper name blkasm-data");
+	ATF_CHECK_STREQ(n->claims[1].text, "uses m as pool metadata");
+	ATF_CHECK_STREQ(n->claims[2].text, "uses d as pool data");
 	/* The two device nodes are its dependencies. */
 	ATF_CHECK_EQ(n->ndeps, 2);
 	plan_free(&p);
@@ -221,8 +199,8 @@ ATF_TC_WITHOUT_HEAD(pool_name_conflict);
 ATF_TC_BODY(pool_name_conflict, tc)
 {
 	check_error(POOL "thin-pool q { metadata /dev/vdd; data /dev/vde; name p }\n",
-		    "2:11: thin-pool node 'q' conflicts with node 'p' (1:11): both own the "
-		    "device-mapper name blkasm-p");
+		    "2:54: thin-pool node 'q' conflicts with node 'p' (1:11): it takes the "
+		    "device-mapper name blkasm-p, and 'p' takes the device-mapper name blkasm-p");
 }
 
 /* ---- thin ---- */
@@ -363,7 +341,9 @@ ATF_TC_BODY(thin_conf, tc)
 	ATF_CHECK_EQ(tc0->sectors, 2097152);
 	ATF_CHECK(!tc0->create);
 	ATF_CHECK(!tc0->read_only);
-	ATF_CHECK_STREQ(n->claim, "thin id 7 of pool p");
+	ATF_REQUIRE_EQ(n->nclaims, 2);
+	ATF_CHECK_STREQ(n->claims[0].text, "takes the device-mapper name blkasm-t");
+	ATF_CHECK_STREQ(n->claims[1].text, "takes thin id 7 of pool p");
 	ATF_CHECK_EQ(n->ndeps, 1);
 	ATF_CHECK_EQ(n->deps[0], 0);
 	plan_free(&p);
@@ -405,7 +385,8 @@ ATF_TC_WITHOUT_HEAD(thin_id_conflict);
 ATF_TC_BODY(thin_id_conflict, tc)
 {
 	check_error(POOL "thin a { pool p; id 1; size 1G }\nthin b { pool p; id 1; size 2G }\n",
-		    "3:6: thin node 'b' conflicts with node 'a' (2:6): both thin id 1 of pool p");
+		    "3:21: thin node 'b' conflicts with node 'a' (2:21): it takes thin id 1 of "
+		    "pool p, and 'a' takes thin id 1 of pool p");
 	/* The same id in two pools is two volumes. */
 	check_error(POOL POOL_Q "thin a { pool p; id 1; size 1G }\n"
 		    "thin b { pool q; id 1; size 1G }\n", "(valid)");
