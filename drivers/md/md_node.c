@@ -132,6 +132,20 @@ static int check_create(struct plan *p, struct plan_node *n, struct md_conf *mc,
 	return 0;
 }
 
+/* The same member twice would make an array of one device in two slots. */
+static int check_twice(struct plan *p, struct plan_node *n, const struct plan_opt *o,
+		       struct plan_error *err)
+{
+	for (unsigned int j = 1; o && j < o->nvalues; j++)
+		for (unsigned int i = 0; i < j; i++)
+			if (!strcmp(o->values[i].text, o->values[j].text))
+				return driver_bad(p, err, &(struct plan_opt){ .pos = o->values[j].pos },
+						  "md node '%s' lists member %s twice (first at %u:%u)",
+						  n->name, o->values[j].text, o->values[i].pos.line,
+						  o->values[i].pos.col);
+	return 0;
+}
+
 static int md_validate(struct plan *p, struct plan_node *n, struct plan_error *err)
 {
 	const struct plan_opt *members = plan_opt(n, "members"), *wait;
@@ -165,7 +179,7 @@ static int md_validate(struct plan *p, struct plan_node *n, struct plan_error *e
 		return driver_bad(p, err, members, "md node '%s' has %u members, at most %u",
 			   n->name, members->nvalues, MD_MAX_MEMBERS);
 	snprintf(n->claim, sizeof(n->claim), "name the md array %s", mc->name);
-	return 0;
+	return check_twice(p, n, members, err);
 }
 
 static void md_free_conf(struct plan_node *n)
@@ -475,6 +489,7 @@ const struct driver md_driver = {
 	.kind = "md",
 	.opts = md_opts,
 	.provides_device = true,
+	.may_fail_opt = "members",	/* a lost member: the degraded policy decides */
 	.validate = md_validate,
 	.adopt = md_adopt,
 	.up = md_up,

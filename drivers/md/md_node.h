@@ -44,10 +44,16 @@ int md_up(struct run_ctx *c, struct plan_node *n);
 
 /*
  * drivers/md/md_create.c: writes new 1.2 superblocks on the members when
- * every one is blank (libblkid finds nothing). Returns 1 made, 0 when they
- * already carry this array (assemble it), -errno with n->why set.
+ * every one is blank (libblkid finds nothing, and the first 2 MiB and the
+ * last MiB read back as zeros). Returns 1 made, 0 when they already carry
+ * this array (assemble it), -errno with n->why set.
  */
 int md_create(struct run_ctx *c, struct plan_node *n, struct md_member *m, unsigned int count);
+/*
+ * Undoes a create that stopped half-way, before or after its superblocks
+ * were all written: zeros them again (the members were blank before).
+ */
+void md_create_undo(struct md_member *m, unsigned int count);
 
 /*
  * The array UUID a node stands for: the plan's uuid, else the one its
