@@ -383,6 +383,26 @@ static int start(struct run_ctx *c, struct plan_node *n, struct gather *g)
 	return 0;
 }
 
+/*
+ * create yes: with every member there, md_create makes the array (or finds
+ * it made). With members missing, an array that the present ones already
+ * carry is assembled under the degraded policy; a new one is not made.
+ */
+static int maybe_create(struct run_ctx *c, struct plan_node *n, struct gather *g)
+{
+	bool made = g->n > 0;
+
+	if (!g->missing[0])
+		return md_create(c, n, g->m, g->n);
+	for (unsigned int i = 0; i < g->n; i++)
+		made = made && g->m[i].has_sb;
+	if (made)
+		return 0;
+	driver_say(n->why, sizeof(n->why), "cannot create the array: members missing or "
+		   "unusable: %s", g->missing);
+	return -ENODEV;
+}
+
 int md_up(struct run_ctx *c, struct plan_node *n)
 {
 	const struct md_conf *mc = md_conf_of(n);
@@ -405,13 +425,8 @@ int md_up(struct run_ctx *c, struct plan_node *n)
 		r = md_gather_listed(c, n, g);
 	else if (r == 0)
 		r = gather_by_uuid(n, g);
-	if (r == 0 && mc->create && g->missing[0]) {
-		driver_say(n->why, sizeof(n->why), "cannot create the array: members missing "
-			   "or unusable: %s", g->missing);
-		r = -ENODEV;
-	}
 	if (r == 0 && mc->create)
-		r = created = md_create(c, n, g->m, g->n);	/* 1: made, now assemble */
+		r = created = maybe_create(c, n, g);	/* 1: made, now assemble */
 	if (r >= 0)
 		r = check_same(n, g);
 	if (r == 0) {

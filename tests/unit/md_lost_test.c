@@ -109,6 +109,32 @@ ATF_TC_BODY(member_node_failed_never, tc)
 	check_untouched();
 }
 
+/*
+ * A plan with create yes runs at every boot: once the array exists, a lost
+ * member is a missing member there too, not a refusal to create.
+ */
+ATF_TC_WITHOUT_HEAD(member_node_failed_create_after);
+ATF_TC_BODY(member_node_failed_create_after, tc)
+{
+	struct plan_node *n = member_node_failed("\tlevel raid1\n\tcreate yes\n"
+						 "\tdegraded after\n");
+
+	ATF_REQUIRE_EQ_MSG(up(n), 0, "%s", n->why);
+	check_started("7:0");
+	ATF_CHECK(!strstr(fake_trace(), "pwrite"));
+	ATF_CHECK(strstr(fake_stderr(), "r: starting DEGRADED with 1 of 2 slots (degraded "
+			 "after); missing: m1: cannot open /img/b.img"));
+
+	/* Blank members with one missing: nothing is created. */
+	n = member_node_failed("\tlevel raid1\n\tcreate yes\n\tdegraded after\n");
+	add_disk("loop0", 0, NULL);
+	ATF_CHECK_EQ(up(n), -ENODEV);
+	ATF_CHECK_STREQ(n->why, "cannot create the array: members missing or unusable: m1: "
+			"cannot open /img/b.img: No such file or directory");
+	ATF_CHECK(!strstr(fake_trace(), "pwrite"));
+	check_untouched();
+}
+
 /* Two spellings of one device: one device in two slots is refused. */
 ATF_TC_WITHOUT_HEAD(member_twice_by_another_name);
 ATF_TC_BODY(member_twice_by_another_name, tc)
@@ -134,6 +160,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, member_with_bad_superblock_after);
 	ATF_TP_ADD_TC(tp, member_node_failed_after);
 	ATF_TP_ADD_TC(tp, member_node_failed_never);
+	ATF_TP_ADD_TC(tp, member_node_failed_create_after);
 	ATF_TP_ADD_TC(tp, member_twice_by_another_name);
 	return 0;
 }
