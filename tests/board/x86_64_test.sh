@@ -229,6 +229,21 @@ mdadm_in_guest_body()
 	expect_console '^MDADM-SMOKE ok$'
 }
 
+atf_test_case md_lost_member
+md_lost_member_head()
+{
+	atf_set descr "md: a raid1 of two loop images with one image file gone: degraded after comes up DEGRADED naming the member node, degraded never refuses naming it; create refuses random bytes and a member listed twice"
+	atf_set timeout 300
+}
+md_lost_member_body()
+{
+	guest_test $B 240 md_lost ""
+	expect_console '^ok: lost member, degraded after: logged DEGRADED, names lb and why$'
+	expect_console '^ok: lost member, degraded never: names lb and why$'
+	expect_console '^md scenario: 0 failed checks$'
+	grep -E 'blkasm: (lb|r1|rz):' console.log
+}
+
 atf_test_case md_blkasm
 md_blkasm_head()
 {
@@ -353,6 +368,7 @@ atf_init_test_cases()
 	atf_add_test_case thin_aio_stack
 	atf_add_test_case thin_metadata_failure
 	atf_add_test_case md_blkasm
+	atf_add_test_case md_lost_member
 	atf_add_test_case md_mdadm_interop
 	atf_add_test_case md_stop_race
 	atf_add_test_case mdadm_in_guest
