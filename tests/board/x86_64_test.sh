@@ -110,6 +110,8 @@ missing_image_body()
 		-w 'starting a rescue shell' -s rescue.in
 	expect_console 'rootimg: cannot attach /host/images/missing.img to a loop device: No such file or directory'
 	expect_console 'host: down \([0-9]+ ms\)'
+	# The final message names the node that failed.
+	expect_console 'rootimg could not be brought up: cannot attach /host/images/missing.img .*; starting a rescue shell'
 	expect_rescued
 }
 
