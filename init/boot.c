@@ -182,20 +182,28 @@ static int build_plan(struct boot *b)
 
 static int run_plan(struct boot *b, const char *only)
 {
-	struct exec_opts o = { .jobs = 4, .deadline_ms = b->deadline_ms };
+	const struct plan_node *failed = NULL;
+	struct exec_opts o = { .jobs = 4, .deadline_ms = b->deadline_ms, .failed = &failed };
 	struct plan_error err;
 	bool *want = calloc(b->plan.count + 1, sizeof(*want));
 	char *names[] = { (char *)only };
+	char msg[600];
 	int r;
 
 	if (!want)
 		return -ENOMEM;
 	r = graph_select(&b->plan, names, only ? 1 : 0, false, want, &err);
+	if (r < 0)
+		fail(b, "%s", plan_error_str(&err, msg, sizeof(msg)));
 	if (r == 0)
 		r = exec_up(&b->plan, want, &o);
 	free(want);
-	if (r < 0)
-		fail(b, "%s", "the root filesystem could not be assembled");
+	/* Name the node that failed: the root may well have been fine. */
+	if (r < 0 && failed)
+		snprintf(b->why, sizeof(b->why), "%.64s could not be brought up: %.400s", failed->name,
+			 failed->why[0] ? failed->why : strerror(-r));
+	else if (r < 0 && !b->why[0])
+		fail(b, "the storage plan could not be run: %s", strerror(-r));
 	return r;
 }
 

@@ -60,6 +60,13 @@ struct driver {
 	 */
 	const char *mount_point_opt;
 	/*
+	 * The option (a list of nodes or devices) whose nodes may fail without
+	 * failing this one (NULL: none): it still runs once they have ended,
+	 * finds a failed one in NODE_FAILED with its why, and decides (an
+	 * array counts a lost member as missing for its degraded policy).
+	 */
+	const char *may_fail_opt;
+	/*
 	 * Checks the options together, fills n->conf and adds the node's
 	 * claims (driver_claim). Must change nothing outside the process.
 	 * Returns 0 or -EINVAL with err set (position of the bad value).

@@ -51,10 +51,47 @@ static bool node_is_up(const struct plan_node *n)
 	return n->state == NODE_UP || n->state == NODE_ADOPTED;
 }
 
-static bool deps_up(const struct plan *p, const struct plan_node *n)
+/* Is v one of the values of option o? */
+static bool opt_has(const struct plan_opt *o, const char *v)
+{
+	for (unsigned int k = 0; k < o->nvalues; k++)
+		if (!strcmp(o->values[k].text, v))
+			return true;
+	return false;
+}
+
+/*
+ * May n go on without node d? Only when d is named in n's may_fail_opt
+ * and in no other option of n (an "after d" still needs d up).
+ */
+static bool dep_may_fail(const struct plan_node *n, const struct plan_node *d)
+{
+	const char *key = n->drv ? n->drv->may_fail_opt : NULL;
+	bool named = false;
+
+	for (unsigned int k = 0; key && k < n->nopts; k++) {
+		if (!opt_has(&n->opts[k], d->name))
+			continue;
+		if (strcmp(n->opts[k].key, key))
+			return false;
+		named = true;
+	}
+	return named;
+}
+
+static bool dep_settled(const struct exec_run *r, const struct plan_node *n, unsigned int d)
+{
+	const struct plan_node *dn = &r->p->nodes[d];
+
+	if (node_is_up(dn))
+		return true;
+	return r->phase[d] == PHASE_DONE && dn->state == NODE_FAILED && dep_may_fail(n, dn);
+}
+
+static bool deps_up(const struct exec_run *r, const struct plan_node *n)
 {
 	for (unsigned int k = 0; k < n->ndeps; k++)
-		if (n->deps[k] >= p->count || !node_is_up(&p->nodes[n->deps[k]]))
+		if (n->deps[k] >= r->p->count || !dep_settled(r, n, n->deps[k]))
 			return false;
 	return true;
 }
@@ -65,9 +102,33 @@ static int exec_next_ready(struct exec_run *r)
 	if (r->err)
 		return -1;
 	for (unsigned int i = 0; i < r->p->count; i++)
-		if (r->phase[i] == PHASE_TODO && deps_up(r->p, &r->p->nodes[i]))
+		if (r->phase[i] == PHASE_TODO && deps_up(r, &r->p->nodes[i]))
 			return (int)i;
 	return -1;
+}
+
+/*
+ * A node of this run still to start that needs node i and goes on without
+ * it, when every such node does; else NULL (its failure is the run's).
+ */
+static const struct plan_node *exec_tolerated(const struct exec_run *r, unsigned int i)
+{
+	const struct plan_node *by = NULL;
+
+	for (unsigned int j = 0; j < r->p->count; j++) {
+		const struct plan_node *n = &r->p->nodes[j];
+
+		if (r->phase[j] != PHASE_TODO)
+			continue;
+		for (unsigned int k = 0; k < n->ndeps; k++) {
+			if (n->deps[k] != i)
+				continue;
+			if (!dep_may_fail(n, &r->p->nodes[i]))
+				return NULL;
+			by = n;
+		}
+	}
+	return by;
 }
 
 /* Adopt or bring up one node; the caller holds no lock. 1: adopted. */
@@ -99,9 +160,14 @@ static int exec_node_up(const struct exec_run *r, struct plan_node *n)
 static void exec_mark(struct exec_run *r, unsigned int i, int ret)
 {
 	struct plan_node *n = &r->p->nodes[i];
+	const struct plan_node *by;
 
 	r->phase[i] = PHASE_DONE;
-	if (ret < 0) {
+	if (ret < 0 && (by = exec_tolerated(r, i))) {
+		n->state = NODE_FAILED;
+		log_err("%s: %s; %s goes on without it", n->name,
+			n->why[0] ? n->why : strerror(-ret), by->name);
+	} else if (ret < 0) {
 		n->state = NODE_FAILED;
 		log_err("%s: %s", n->name, n->why[0] ? n->why : strerror(-ret));
 		if (!r->err) {
@@ -256,6 +322,7 @@ int exec_up(struct plan *p, const bool *want, const struct exec_opts *o)
 		.ctx = { .plan = p, .deadline_ms = o->deadline_ms },
 		.lock = PTHREAD_MUTEX_INITIALIZER,
 		.wake = PTHREAD_COND_INITIALIZER,
+		.failed = -1,
 	};
 
 	r.phase = calloc(p->count + 1, sizeof(*r.phase));
@@ -272,6 +339,8 @@ int exec_up(struct plan *p, const bool *want, const struct exec_opts *o)
 	if (r.err)
 		exec_teardown(&r);
 out_free:
+	if (o->failed)
+		*o->failed = r.err && r.failed >= 0 ? &p->nodes[r.failed] : NULL;
 	free(r.phase);
 	free(r.done);
 	return r.err;

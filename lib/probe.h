@@ -3,6 +3,7 @@
 #define BLKASM_PROBE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* What libblkid finds on a device; empty strings for what it does not. */
 struct probe_info {
@@ -25,5 +26,28 @@ int probe_device(const char *path, struct probe_info *pi);
  * none). Returns the count or -errno.
  */
 int probe_partition_count(const char *path);
+
+/* A byte range of a device: [off, off + len). */
+struct probe_range {
+	uint64_t off, len;
+};
+
+/*
+ * Do the ranges of path read back as zeros? Read through the seam in
+ * chunks of at most PROBE_ZERO_CHUNK bytes; a range past the end of the
+ * device is cut at the end. "Blank" must mean this: a used or encrypted
+ * device carries no signature libblkid knows, but its bytes are not zero.
+ * Returns 0 when every byte is zero, 1 with *nonzero set to the offset of
+ * the first non-zero byte, -errno when path cannot be read.
+ */
+#define PROBE_ZERO_CHUNK (64u * 1024u)
+int probe_zeros(const char *path, const struct probe_range *r, unsigned int count,
+		uint64_t *nonzero);
+
+/*
+ * "/dev/loop0 (file /srv/a.img)" for a loop device with a backing file,
+ * else path itself: what a message about a device should name.
+ */
+const char *probe_describe(const char *path, char *buf, size_t size);
 
 #endif

@@ -18,25 +18,17 @@
 /* Nothing libblkid knows and the first 4 KiB zero: the kernel formats it. */
 int thin_metadata_blank(struct plan_node *n, const char *path, bool *blank)
 {
-	/* Not static: pools on independent branches come up on parallel threads. */
-	uint8_t buf[4096] __attribute__((aligned(4096)));
+	static const struct probe_range head = { 0, 4096 };
 	struct probe_info pi;
-	int fd = sys_open(path, O_RDONLY, 0);
-	ssize_t got;
+	uint64_t at;
+	int r = probe_zeros(path, &head, 1, &at);
 
-	if (fd < 0) {
-		driver_say(n->why, sizeof(n->why), "%s: %s", path, strerror(-fd));
-		return fd;
+	if (r < 0) {
+		driver_say(n->why, sizeof(n->why), "%s: cannot read its first 4 KiB: %s", path,
+			   strerror(-r));
+		return r;
 	}
-	got = sys_pread(fd, buf, sizeof(buf), 0);
-	sys_close(fd);
-	if (got != (ssize_t)sizeof(buf)) {
-		driver_say(n->why, sizeof(n->why), "%s: cannot read its first 4 KiB", path);
-		return got < 0 ? (int)got : -EIO;
-	}
-	*blank = true;
-	for (size_t i = 0; i < sizeof(buf) && *blank; i++)
-		*blank = !buf[i];
+	*blank = r == 0;
 	if (*blank && probe_device(path, &pi) == 0 && pi.type[0])
 		*blank = false;
 	return 0;

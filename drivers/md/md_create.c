@@ -20,8 +20,6 @@
 #define LAYOUT_LEFT_SYMMETRIC 2u
 #define LAYOUT_NEAR2 0x102u
 
-int md_create(struct run_ctx *c, struct plan_node *n, struct md_member *m, unsigned int count);
-
 /*
  * What to do with members that already carry superblocks: all of this
  * array (plan uuid, or all alike): assemble (0); none: create (1); a mix
@@ -58,21 +56,44 @@ static int existing(struct plan_node *n, const struct md_member *m, unsigned int
 	return -EEXIST;
 }
 
-/* libblkid finds nothing on the member: no filesystem, table or RAID. */
+/*
+ * Blank: libblkid finds nothing, and what we write (the superblock in the
+ * first MiB) and what a filesystem on the array would show of the old
+ * content (its start, the data's first MiB, and its end, the member's last
+ * MiB) reads back as zeros. Random bytes are data: an encrypted or used
+ * disk carries no signature libblkid knows.
+ */
 static int blank(struct plan_node *n, const struct md_member *m)
 {
+	const uint64_t mib = 1024 * 1024, size = m->sectors * 512;
+	const struct probe_range r[] = {
+		{ 0, DATA_OFFSET * 512ull + mib },
+		{ size > mib ? size - mib : 0, mib },
+	};
 	struct probe_info pi;
-	int r = probe_device(m->path, &pi);
+	char dev[320];
+	uint64_t at;
+	int ret = probe_device(m->path, &pi);
 
-	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "%s: cannot check that it is blank: %s",
-			   m->path, strerror(-r));
-		return r;
-	}
-	if (pi.type[0]) {
+	probe_describe(m->path, dev, sizeof(dev));
+	if (ret == 0 && pi.type[0]) {
 		driver_say(n->why, sizeof(n->why), "%s carries %s%s%s: md arrays are created "
-			   "only on blank devices", m->path, pi.type, pi.uuid[0] ? " UUID=" : "",
+			   "only on blank devices", dev, pi.type, pi.uuid[0] ? " UUID=" : "",
 			   pi.uuid);
+		return -EEXIST;
+	}
+	if (ret == 0)
+		ret = probe_zeros(m->path, r, 2, &at);
+	if (ret < 0) {
+		driver_say(n->why, sizeof(n->why), "%s: cannot check that it is blank: %s",
+			   dev, strerror(-ret));
+		return ret;
+	}
+	if (ret == 1) {
+		driver_say(n->why, sizeof(n->why), "%s is not blank: non-zero data at byte %llu "
+			   "(md arrays are created only on zeroed members); if what it holds "
+			   "is not needed, zero it first, e.g. blkdiscard -z %s", dev,
+			   (unsigned long long)at, m->path);
 		return -EEXIST;
 	}
 	return 0;
@@ -123,8 +144,7 @@ static int common_sb(struct plan_node *n, const struct md_member *m, unsigned in
 	return 0;
 }
 
-/* Undoes a create that stopped half-way: the members were blank before. */
-static void wipe(struct md_member *m, unsigned int count)
+void md_create_undo(struct md_member *m, unsigned int count)
 {
 	static const uint8_t zero[MDSB_SIZE] __attribute__((aligned(4096)));
 
@@ -155,7 +175,7 @@ static int write_all(struct plan_node *n, struct md_member *m, unsigned int coun
 		if (r < 0) {
 			driver_say(n->why, sizeof(n->why), "%s: writing the md superblock: %s",
 				   m[i].path, strerror(-r));
-			wipe(m, i + 1);
+			md_create_undo(m, i + 1);
 			return r;
 		}
 		m[i].has_sb = true;

@@ -2,7 +2,10 @@
 #ifndef BLKASM_MD_NODE_H
 #define BLKASM_MD_NODE_H
 
-/* The md node kind's parts: options (md_node.c) and bringing up (md_up.c). */
+/*
+ * The md node kind's parts: options (md_options.c), adopt, down and status
+ * (md_node.c), bringing up (md_up.c, md_gather.c) and creating (md_create.c).
+ */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -39,15 +42,28 @@ static inline const struct md_conf *md_conf_of(const struct plan_node *n)
 	return n->conf;
 }
 
+/* drivers/md/md_options.c: the options and their checks. */
+extern const struct driver_opt md_opts[];
+int md_validate(struct plan *p, struct plan_node *n, struct plan_error *err);
+void md_free_conf(struct plan_node *n);
+/* A name fit for /dev/md/NAME: letters, digits, '.', '_', '-', at most 32. */
+bool md_name_ok(const char *s);
+
 /* drivers/md/md_up.c: assemble (or create, then assemble). */
 int md_up(struct run_ctx *c, struct plan_node *n);
 
 /*
  * drivers/md/md_create.c: writes new 1.2 superblocks on the members when
- * every one is blank (libblkid finds nothing). Returns 1 made, 0 when they
- * already carry this array (assemble it), -errno with n->why set.
+ * every one is blank (libblkid finds nothing, and the first 2 MiB and the
+ * last MiB read back as zeros). Returns 1 made, 0 when they already carry
+ * this array (assemble it), -errno with n->why set.
  */
 int md_create(struct run_ctx *c, struct plan_node *n, struct md_member *m, unsigned int count);
+/*
+ * Undoes a create that stopped half-way, before or after its superblocks
+ * were all written: zeros them again (the members were blank before).
+ */
+void md_create_undo(struct md_member *m, unsigned int count);
 
 /*
  * The array UUID a node stands for: the plan's uuid, else the one its

@@ -4,6 +4,7 @@
  * superblocks, apply the plan's degraded policy, create the array on blank
  * members when asked to, and start it through sysfs.
  */
+#include "md_gather.h"
 #include "md_node.h"
 #include "devspec.h"
 #include "devwait.h"
@@ -20,76 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct gather {
-	struct md_member *m;		/* MD_MAX_MEMBERS */
-	unsigned int n;
-	char missing[256];		/* listed members that did not appear */
-	struct mdsb_member sel[MD_MAX_MEMBERS];
-	struct mdsb_choice ch;
-	uint64_t wait_until;		/* absolute: members are waited for until then */
-};
-
 static void add_word(char *buf, size_t size, const char *w)
 {
 	size_t len = strlen(buf);
 
 	snprintf(buf + len, size - len, "%s%s", len ? " " : "", w);
-}
-
-static bool have_dev(const struct gather *g, const struct md_member *m)
-{
-	for (unsigned int i = 0; i < g->n; i++)
-		if (g->m[i].major == m->major && g->m[i].minor == m->minor)
-			return true;
-	return false;
-}
-
-/* Reads one device into the next slot; 1 kept, 0 not kept, -errno fatal. */
-static int take(struct plan_node *n, struct gather *g, const char *path, bool need_sb)
-{
-	struct md_member *m = &g->m[g->n];
-	char why[200];
-	int r;
-
-	if (g->n == MD_MAX_MEMBERS)
-		return 0;
-	r = md_read_member(path, m, why, sizeof(why));
-	if (r == -EINVAL) {
-		driver_say(n->why, sizeof(n->why), "%s: bad md superblock: %s", path, why);
-		return r;
-	}
-	if (r < 0 && r != -ENODATA)  {
-		driver_say(n->why, sizeof(n->why), "%s: cannot read it: %s", path, strerror(-r));
-		return r;
-	}
-	if ((need_sb && !m->has_sb) || have_dev(g, m))
-		return 0;
-	g->n++;
-	return 1;
-}
-
-/* Members listed in the plan: each waited for until g->wait_until. */
-static int gather_listed(struct run_ctx *c, struct plan_node *n, struct gather *g)
-{
-	const struct plan_opt *o = plan_opt(n, "members");
-	struct run_ctx wc = { .plan = c->plan, .deadline_ms = g->wait_until };
-	char path[256];
-	int r;
-
-	for (unsigned int i = 0; i < o->nvalues; i++) {
-		r = driver_resolve(&wc, n, o->values[i].text, path, sizeof(path));
-		if (r == -ETIMEDOUT || r == -ENODEV) {
-			add_word(g->missing, sizeof(g->missing), o->values[i].text);
-			continue;
-		}
-		if (r < 0)
-			return r;
-		r = take(n, g, path, false);
-		if (r < 0)
-			return r;
-	}
-	n->why[0] = '\0';
-	return 0;
 }
 
 struct scan {
@@ -103,7 +39,7 @@ static int scan_one(const char *name, unsigned char type, void *ctx)
 {
 	struct scan *s = ctx;
 	struct gather *g = s->g;
-	char p[300];
+	char p[300], why[256];
 	uint64_t sectors = 0;
 
 	(void)type;
@@ -114,7 +50,7 @@ static int scan_one(const char *name, unsigned char type, void *ctx)
 	for (char *q = p + 5; *q; q++)
 		if (*q == '!')
 			*q = '/';
-	if (take(s->n, g, p, true) <= 0)
+	if (md_take(g, p, true, why, sizeof(why)) <= 0)
 		return 0;	/* a bad superblock elsewhere is not this array's */
 	if (memcmp(g->m[g->n - 1].sb.set_uuid, s->uuid, 16))
 		g->n--;
@@ -237,11 +173,11 @@ static int gather_by_uuid(struct plan_node *n, struct gather *g)
 static int decide(struct plan_node *n, struct gather *g)
 {
 	const struct md_conf *mc = md_conf_of(n);
-	char out[300], missing[300] = "";
+	char out[300], missing[420] = "";
 
 	left_out(g, out, sizeof(out));
 	if (g->missing[0])
-		snprintf(missing, sizeof(missing), "; did not appear: %s", g->missing);
+		snprintf(missing, sizeof(missing), "; missing: %s", g->missing);
 	if (!g->n) {
 		driver_say(n->why, sizeof(n->why), "no member of the array was found%s",
 			   missing);
@@ -452,12 +388,32 @@ static int start(struct run_ctx *c, struct plan_node *n, struct gather *g)
 	return 0;
 }
 
+/*
+ * create yes: with every member there, md_create makes the array (or finds
+ * it made). With members missing, an array that the present ones already
+ * carry is assembled under the degraded policy; a new one is not made.
+ */
+static int maybe_create(struct run_ctx *c, struct plan_node *n, struct gather *g)
+{
+	bool made = g->n > 0;
+
+	if (!g->missing[0])
+		return md_create(c, n, g->m, g->n);
+	for (unsigned int i = 0; i < g->n; i++)
+		made = made && g->m[i].has_sb;
+	if (made)
+		return 0;
+	driver_say(n->why, sizeof(n->why), "cannot create the array: members missing or "
+		   "unusable: %s", g->missing);
+	return -ENODEV;
+}
+
 int md_up(struct run_ctx *c, struct plan_node *n)
 {
 	const struct md_conf *mc = md_conf_of(n);
 	struct gather *g = calloc(1, sizeof(*g));
 	uint64_t now = sys_now_ms();
-	int r;
+	int r, created = 0;
 
 	if (!g || !(g->m = calloc(MD_MAX_MEMBERS, sizeof(*g->m)))) {
 		free(g);
@@ -479,16 +435,11 @@ int md_up(struct run_ctx *c, struct plan_node *n)
 	if (c->deadline_ms && g->wait_until > c->deadline_ms)
 		g->wait_until = c->deadline_ms;
 	if (r == 0 && plan_opt(n, "members"))
-		r = gather_listed(c, n, g);
+		r = md_gather_listed(c, n, g);
 	else if (r == 0)
 		r = gather_by_uuid(n, g);
-	if (r == 0 && mc->create && g->missing[0]) {
-		driver_say(n->why, sizeof(n->why), "cannot create the array: members did not "
-			   "appear: %s", g->missing);
-		r = -ENODEV;
-	}
 	if (r == 0 && mc->create)
-		r = md_create(c, n, g->m, g->n);	/* 1: made, now assemble */
+		r = created = maybe_create(c, n, g);	/* 1: made, now assemble */
 	if (r >= 0)
 		r = check_same(n, g);
 	if (r == 0) {
@@ -497,6 +448,9 @@ int md_up(struct run_ctx *c, struct plan_node *n)
 	}
 	if (r == 0)
 		r = start(c, n, g);
+	/* What this run wrote goes again when the array did not come up. */
+	if (r < 0 && created == 1)
+		md_create_undo(g->m, g->n);
 	free(g->m);
 	free(g);
 	return r;

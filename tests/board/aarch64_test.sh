@@ -31,6 +31,21 @@ wrong_root_rescue_body()
 	expect_rescued
 }
 
+atf_test_case md_lost_member
+md_lost_member_head()
+{
+	atf_set descr "md: a raid1 of two loop images with one image file gone: degraded after comes up DEGRADED naming the member node, degraded never refuses naming it; create refuses random bytes and a member listed twice"
+	atf_set timeout 400
+}
+md_lost_member_body()
+{
+	guest_test $B 340 md_lost ""
+	expect_console '^ok: lost member, degraded after: logged DEGRADED, names lb and why$'
+	expect_console '^ok: lost member, degraded never: names lb and why$'
+	expect_console '^md scenario: 0 failed checks$'
+	grep -E 'blkasm: (lb|r1|rz):' console.log
+}
+
 atf_test_case md_blkasm
 md_blkasm_head()
 {
@@ -75,6 +90,7 @@ atf_init_test_cases()
 {
 	atf_add_test_case full_stack_root
 	atf_add_test_case md_blkasm
+	atf_add_test_case md_lost_member
 	atf_add_test_case root_on_loop
 	atf_add_test_case wrong_root_rescue
 }

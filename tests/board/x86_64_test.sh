@@ -110,6 +110,8 @@ missing_image_body()
 		-w 'starting a rescue shell' -s rescue.in
 	expect_console 'rootimg: cannot attach /host/images/missing.img to a loop device: No such file or directory'
 	expect_console 'host: down \([0-9]+ ms\)'
+	# The final message names the node that failed.
+	expect_console 'rootimg could not be brought up: cannot attach /host/images/missing.img .*; starting a rescue shell'
 	expect_rescued
 }
 
@@ -227,6 +229,21 @@ mdadm_in_guest_body()
 	expect_console '^MDADM-SMOKE raid1: .* state=(clean|active) mismatch_cnt=0$'
 	expect_console '^MDADM-SMOKE raid5: .* state=(clean|active) '
 	expect_console '^MDADM-SMOKE ok$'
+}
+
+atf_test_case md_lost_member
+md_lost_member_head()
+{
+	atf_set descr "md: a raid1 of two loop images with one image file gone: degraded after comes up DEGRADED naming the member node, degraded never refuses naming it; create refuses random bytes and a member listed twice"
+	atf_set timeout 300
+}
+md_lost_member_body()
+{
+	guest_test $B 240 md_lost ""
+	expect_console '^ok: lost member, degraded after: logged DEGRADED, names lb and why$'
+	expect_console '^ok: lost member, degraded never: names lb and why$'
+	expect_console '^md scenario: 0 failed checks$'
+	grep -E 'blkasm: (lb|r1|rz):' console.log
 }
 
 atf_test_case md_blkasm
@@ -353,6 +370,7 @@ atf_init_test_cases()
 	atf_add_test_case thin_aio_stack
 	atf_add_test_case thin_metadata_failure
 	atf_add_test_case md_blkasm
+	atf_add_test_case md_lost_member
 	atf_add_test_case md_mdadm_interop
 	atf_add_test_case md_stop_race
 	atf_add_test_case mdadm_in_guest

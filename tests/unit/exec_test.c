@@ -185,6 +185,90 @@ ATF_TC_BODY(failure_starts_nothing_more, tc)
 	fake_plan_free(&p);
 }
 
+/* exec_up with the node that ended it. */
+static int run_up_failed(struct plan *p, const bool *want, const struct plan_node **failed)
+{
+	struct exec_opts o = { .jobs = 1, .failed = failed };
+
+	*failed = (const struct plan_node *)p;	/* must be overwritten */
+	return exec_up(p, want, &o);
+}
+
+/* A node named in a may_fail_opt fails: the node naming it runs and decides. */
+ATF_TC_WITHOUT_HEAD(may_fail_goes_on);
+ATF_TC_BODY(may_fail_goes_on, tc)
+{
+	const struct plan_node *failed;
+	struct plan p;
+
+	build(&p, "a; b; r:~a,~b; top:r");
+	fake_script(&p, "a")->up = -ENOENT;
+	fake_script(&p, "a")->why = "cannot open /img/a.img: No such file or directory";
+	ATF_CHECK_EQ(run_up_failed(&p, NULL, &failed), 0);
+	ATF_CHECK(failed == NULL);
+	ATF_CHECK_STREQ(fake_driver_calls(), "up:a up:b up:r up:top");
+	check_state(&p, "a", NODE_FAILED, false);
+	check_state(&p, "r", NODE_UP, true);
+	check_state(&p, "top", NODE_UP, true);
+	ATF_CHECK_STREQ(fake_node(&p, "a")->why, "cannot open /img/a.img: No such file or directory");
+	ATF_CHECK(strstr(fake_stderr(), "blkasm: a: cannot open /img/a.img: No such file or "
+			 "directory; r goes on without it\n"));
+	fake_plan_free(&p);
+}
+
+/* When the node that went on fails after all, the run fails on it. */
+ATF_TC_WITHOUT_HEAD(may_fail_then_dependent_fails);
+ATF_TC_BODY(may_fail_then_dependent_fails, tc)
+{
+	const struct plan_node *failed;
+	struct plan p;
+
+	build(&p, "a; b; r:~a,~b; top:r");
+	fake_script(&p, "a")->up = -ENOENT;
+	fake_script(&p, "r")->up = -ENODEV;
+	fake_script(&p, "r")->why = "1 of 2 slots present; missing: a";
+	ATF_CHECK_EQ(run_up_failed(&p, NULL, &failed), -ENODEV);
+	ATF_CHECK(failed == fake_node(&p, "r"));
+	ATF_CHECK_STREQ(fake_driver_calls(), "up:a up:b up:r down:b");
+	check_state(&p, "a", NODE_FAILED, false);
+	check_state(&p, "r", NODE_FAILED, false);
+	check_state(&p, "top", NODE_SKIPPED, false);
+	ATF_CHECK_STREQ(fake_node(&p, "top")->why, "not started: r failed");
+	fake_plan_free(&p);
+}
+
+/* Anything else in the run that needs the node makes its failure the run's. */
+ATF_TC_WITHOUT_HEAD(may_fail_only_when_all_tolerate);
+ATF_TC_BODY(may_fail_only_when_all_tolerate, tc)
+{
+	static const bool only_a[] = { true, false };
+	const struct plan_node *failed;
+	struct plan p;
+
+	build(&p, "a; r:~a; x:a");
+	fake_script(&p, "a")->up = -EIO;
+	ATF_CHECK_EQ(run_up_failed(&p, NULL, &failed), -EIO);
+	ATF_CHECK(failed == fake_node(&p, "a"));
+	ATF_CHECK_STREQ(fake_driver_calls(), "up:a");
+	check_state(&p, "r", NODE_SKIPPED, false);
+	fake_plan_free(&p);
+
+	/* Named in another option of the same node too ("after a"). */
+	build(&p, "a; r:~a,^a");
+	fake_script(&p, "a")->up = -EIO;
+	ATF_CHECK_EQ(run_up_failed(&p, NULL, &failed), -EIO);
+	ATF_CHECK(failed == fake_node(&p, "a"));
+	ATF_CHECK_STREQ(fake_driver_calls(), "up:a");
+	fake_plan_free(&p);
+
+	/* Nothing in this run needs it. */
+	build(&p, "a; r:~a");
+	fake_script(&p, "a")->up = -EIO;
+	ATF_CHECK_EQ(run_up_failed(&p, only_a, &failed), -EIO);
+	ATF_CHECK(failed == fake_node(&p, "a"));
+	fake_plan_free(&p);
+}
+
 ATF_TC_WITHOUT_HEAD(failure_lets_running_finish);
 ATF_TC_BODY(failure_lets_running_finish, tc)
 {
@@ -300,6 +384,9 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, up_adopt_fails);
 	ATF_TP_ADD_TC(tp, failure_tears_down_but_not_adopted);
 	ATF_TP_ADD_TC(tp, failure_starts_nothing_more);
+	ATF_TP_ADD_TC(tp, may_fail_goes_on);
+	ATF_TP_ADD_TC(tp, may_fail_then_dependent_fails);
+	ATF_TP_ADD_TC(tp, may_fail_only_when_all_tolerate);
 	ATF_TP_ADD_TC(tp, failure_lets_running_finish);
 	ATF_TP_ADD_TC(tp, teardown_reverse_completion);
 	ATF_TP_ADD_TC(tp, teardown_failure_leaves_node);

@@ -105,6 +105,7 @@ static int fake_down(struct run_ctx *c, struct plan_node *n)
 
 const struct driver fake_driver = {
 	.kind = "test",
+	.may_fail_opt = "members",
 	.adopt = fake_adopt,
 	.up = fake_up,
 	.down = fake_down,
@@ -148,16 +149,53 @@ static void add_node(struct plan *p, const char *desc, size_t len)
 	p->count++;
 }
 
+/* Adds value to n's option key (made on first use). */
+static void add_value(struct plan_node *n, const char *key, const char *v, size_t len)
+{
+	struct plan_opt *o = NULL;
+
+	for (unsigned int k = 0; k < n->nopts; k++)
+		if (!strcmp(n->opts[k].key, key))
+			o = &n->opts[k];
+	if (!o) {
+		n->opts = realloc(n->opts, (n->nopts + 1) * sizeof(*n->opts));
+		require(n->opts, "out of memory at", v);
+		o = &n->opts[n->nopts++];
+		*o = (struct plan_opt){ .key = strdup(key) };
+	}
+	o->values = realloc(o->values, (o->nvalues + 1) * sizeof(*o->values));
+	require(o->values, "out of memory at", v);
+	o->values[o->nvalues++] = (struct plan_value){ .text = strndup(v, len) };
+}
+
+/* "a,~b,^c": b also in option members (may fail), c also in option after. */
 static void add_deps(struct plan *p, struct plan_node *n, const char *list)
 {
 	while (*list) {
-		size_t len = strcspn(list, ",");
-		int d = find(p, list, len);
+		const char *key = *list == '~' ? "members" : *list == '^' ? "after" : NULL;
+		size_t len;
+		int d;
 
+		list += key != NULL;
+		len = strcspn(list, ",");
+		d = find(p, list, len);
 		require(d >= 0, "unknown dep in", list);
 		n->deps[n->ndeps++] = (unsigned int)d;
+		if (key)
+			add_value(n, key, list, len);
 		list += len + (list[len] == ',');
 	}
+}
+
+static void free_opts(struct plan_node *n)
+{
+	for (unsigned int k = 0; k < n->nopts; k++) {
+		for (unsigned int v = 0; v < n->opts[k].nvalues; v++)
+			free(n->opts[k].values[v].text);
+		free(n->opts[k].values);
+		free(n->opts[k].key);
+	}
+	free(n->opts);
 }
 
 void fake_plan_build(struct plan *p, const char *desc)
@@ -189,6 +227,7 @@ void fake_plan_free(struct plan *p)
 		free(p->nodes[i].kind);
 		free(p->nodes[i].deps);
 		free(p->nodes[i].conf);
+		free_opts(&p->nodes[i]);
 	}
 	free(p->nodes);
 	free(p->file);

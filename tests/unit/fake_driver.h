@@ -8,7 +8,8 @@
  *
  * fake_plan_build(p, "a; b:a; c:a; d:b,c") makes node d need b and c; a
  * kind may come before the name ("loop img", default "test"); a dep may
- * name a later node. Node i sits on line i + 1 (name_pos and pos), the file
+ * name a later node. "~b" names the dep in option "members" too, which
+ * fake_driver declares its may_fail_opt; "^b" names it in option "after". Node i sits on line i + 1 (name_pos and pos), the file
  * is "test.conf". Every node gets fake_driver and a zeroed fake_script as
  * its n->conf.
  *

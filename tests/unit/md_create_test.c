@@ -238,6 +238,83 @@ ATF_TC_BODY(create_refuses_filesystem, tc)
 	check_untouched();
 }
 
+/* d1 holds bytes at off that no libblkid signature explains. */
+static void create_with_data_at(size_t off)
+{
+	uint8_t *img = disk_image(NULL);
+
+	for (size_t i = 0; i < 512; i++)
+		img[off + i] = (uint8_t)(0x5a ^ i);	/* what an encrypted disk looks like */
+	create_disk("d1", "./mdt-b", 1, img);
+	free(img);
+}
+
+/*
+ * "Blank" means zeros where the superblock goes and where a filesystem on
+ * the array would show the old data (the first 2 MiB and the last MiB),
+ * not only "no signature libblkid knows".
+ */
+ATF_TC_WITHOUT_HEAD(create_refuses_random_data);
+ATF_TC_BODY(create_refuses_random_data, tc)
+{
+	static const size_t at[] = { 0, 4096 + 512, 1536 * 1024, DISK_BYTES - 512 };
+	struct plan_node *n;
+	char want[400];
+
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		setup();
+		add_array(0, "clear");
+		n = plan_of(CREATE_PLAN("d0 d1", "\tlevel raid1\n"));
+		create_blank("d0", "./mdt-a", 0);
+		create_with_data_at(at[i]);
+		fake_file_add("/sys/class/block/mdt-b/loop/backing_file", "/srv/b.img\n");
+		ATF_CHECK_EQ(up(n), -EEXIST);
+		snprintf(want, sizeof(want), "./mdt-b (file /srv/b.img) is not blank: non-zero "
+			 "data at byte %zu (md arrays are created only on zeroed members); if "
+			 "what it holds is not needed, zero it first, e.g. blkdiscard -z ./mdt-b",
+			 at[i]);
+		ATF_CHECK_STREQ(n->why, want);
+		ATF_CHECK(!strstr(fake_trace(), "pwrite"));
+		check_untouched();
+	}
+	/* Between the regions checked (bounded reads), old data is not looked at. */
+	setup();
+	add_array(0, "clear");
+	n = plan_of(CREATE_PLAN("d0 d1", "\tlevel raid1\n"));
+	create_blank("d0", "./mdt-a", 0);
+	create_with_data_at(2560 * 1024);
+	ATF_REQUIRE_EQ_MSG(up(n), 0, "%s", n->why);
+	check_started("7:07:1");
+}
+
+/* A create whose array then does not start takes its superblocks back. */
+ATF_TC_WITHOUT_HEAD(create_undone_when_start_fails);
+ATF_TC_BODY(create_undone_when_start_fails, tc)
+{
+	static const uint8_t zero[MDSB_SIZE];
+	uint8_t buf[MDSB_SIZE];
+	struct plan_node *n;
+
+	setup();
+	add_array(0, "clear");
+	n = plan_of(CREATE_PLAN("d0 d1", "\tlevel raid1\n"));
+	create_blank("d0", "./mdt-a", 0);
+	create_blank("d1", "./mdt-b", 1);
+	fake_fail(FAKE_WRITE, MD0 "metadata_version", -EINVAL);
+	ATF_CHECK(up(n) < 0);
+	ATF_CHECK(strstr(fake_trace(), "pwrite ./mdt-a 4096 4096 fsync ./mdt-a "
+			 "pwrite ./mdt-b 4096 4096 fsync ./mdt-b"));
+	for (unsigned int i = 0; i < 2; i++) {
+		const char *path = i ? "./mdt-b" : "./mdt-a";
+		int fd = sys_open(path, O_RDONLY, 0);
+
+		ATF_REQUIRE(fd >= 0);
+		ATF_REQUIRE_EQ(sys_pread(fd, buf, sizeof(buf), 4096), MDSB_SIZE);
+		sys_close(fd);
+		ATF_CHECK_MSG(!memcmp(buf, zero, sizeof(zero)), "%s keeps its superblock", path);
+	}
+}
+
 /* A write that fails half-way: what was written is zeroed again. */
 ATF_TC_WITHOUT_HEAD(create_undone_on_write_error);
 ATF_TC_BODY(create_undone_on_write_error, tc)
@@ -276,7 +353,8 @@ ATF_TC_BODY(create_member_missing, tc)
 		    "\tlevel raid1\n\twait 1\n}\n");
 	add_disk("loop0", 0, NULL);
 	ATF_CHECK_EQ(up(n), -ENODEV);
-	ATF_CHECK_STREQ(n->why, "cannot create the array: members did not appear: /dev/loop1");
+	ATF_CHECK_STREQ(n->why, "cannot create the array: members missing or unusable: "
+			"/dev/loop1: did not appear");
 	ATF_CHECK(!strstr(fake_trace(), "pwrite"));
 	check_untouched();
 }
@@ -310,6 +388,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, create_refuses_other_array);
 	ATF_TP_ADD_TC(tp, create_refuses_filesystem);
 	ATF_TP_ADD_TC(tp, create_undone_on_write_error);
+	ATF_TP_ADD_TC(tp, create_refuses_random_data);
+	ATF_TP_ADD_TC(tp, create_undone_when_start_fails);
 	ATF_TP_ADD_TC(tp, create_member_missing);
 	ATF_TP_ADD_TC(tp, create_members_too_small);
 	return 0;

@@ -204,6 +204,18 @@ ATF_TC_BODY(unknown_and_duplicate, tc)
 			 "unknown option 'spare'"));
 }
 
+/* One device in two slots would be an array without redundancy. */
+ATF_TC_WITHOUT_HEAD(member_listed_twice);
+ATF_TC_BODY(member_listed_twice, tc)
+{
+	check_error("md r {\n\tmembers /dev/loop0 /dev/loop0\n\tlevel raid1\n\tcreate yes\n}\n",
+		    "2:21: md node 'r' lists member /dev/loop0 twice (first at 2:10)");
+	check_error("loop a {\n\tfile /a.img\n}\nmd r {\n\tmembers a /dev/loop1 a\n}\n",
+		    "5:23: md node 'r' lists member a twice (first at 5:10)");
+	check_error("md r {\n\tmembers /dev/loop0 /dev/loop1\n\tlevel raid1\n\tcreate yes\n}\n",
+		    "(valid)");
+}
+
 ATF_TC_WITHOUT_HEAD(good_defaults);
 ATF_TC_BODY(good_defaults, tc)
 {
@@ -315,6 +327,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, bad_chunk);
 	ATF_TP_ADD_TC(tp, needs_members_or_uuid);
 	ATF_TP_ADD_TC(tp, unknown_and_duplicate);
+	ATF_TP_ADD_TC(tp, member_listed_twice);
 	ATF_TP_ADD_TC(tp, good_defaults);
 	ATF_TP_ADD_TC(tp, good_everything);
 	ATF_TP_ADD_TC(tp, good_levels_and_policies);

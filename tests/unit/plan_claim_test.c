@@ -27,8 +27,7 @@ ATF_TC_BODY(device_used_twice, tc)
 		    "2:25: md node 'b' conflicts with node 'a' (1:16): it uses /dev/vdb as an md "
 		    "member, and 'a' uses /dev/vdb as an md member");
 	check_error("md a { members /dev/vdb /dev/vdb }",
-		    "1:25: md node 'a' conflicts with itself (1:16): it uses /dev/vdb as an md "
-		    "member, and uses /dev/vdb as an md member");
+		    "1:25: md node 'a' lists member /dev/vdb twice (first at 1:16)");
 	/* A pool's metadata and data, by path or by node. */
 	check_error("thin-pool p { metadata /dev/vdb; data /dev/vdb }",
 		    "1:39: thin-pool node 'p' conflicts with itself (1:24): it uses /dev/vdb as "
