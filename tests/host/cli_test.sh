@@ -150,8 +150,10 @@ plan_cmdline_conf_body()
 	atf_check -s exit:1 -o empty \
 		-e inline:"cannot read the plan /tmp/blkasm-nonexistent/b.conf: No such file or directory\n" \
 		"$(bin)" plan --cmdline 'root=/dev/vda blkasm.conf=/tmp/blkasm-nonexistent/b.conf'
-	printf 'mount extra {\n\tdevice rootimg\n\ttarget /mnt\n}\n' > extra.conf
-	atf_check -o match:'^[0-9]\. extra +mount +device=rootimg target=/mnt  \(needs rootimg\)$' \
+	# (read-only: the root mounts rootimg read-only, and a second writer of
+	# one device would be refused as a conflict.)
+	printf 'mount extra {\n\tdevice rootimg\n\ttarget /mnt\n\tread-only yes\n}\n' > extra.conf
+	atf_check -o match:'^[0-9]\. extra +mount +device=rootimg target=/mnt read-only=yes  \(needs rootimg\)$' \
 		"$(bin)" plan --cmdline "root=/dev/vda loop=/a.img blkasm.conf=$(pwd)/extra.conf"
 	# -c stands in for the file the boot reads.
 	atf_check -o match:'^[0-9]\. extra ' "$(bin)" -c extra.conf plan --cmdline \
