@@ -4,9 +4,9 @@
  * its text and the position it points at, and what good plans fill into
  * struct md_conf. Bringing arrays up and down: md_up_test.c.
  */
-#include "table.h"
 #include "md/md_node.h"
 #include "plan.h"
+#include "plan_fixture.h"
 
 #include <atf-c.h>
 #include <errno.h>
@@ -14,33 +14,6 @@
 #include <string.h>
 
 #define UUID_TEXT "3f1c2a4b:01234567:89abcdef:fedcba98"
-
-/* The first error of text (parse, then validate) as "L:C: message". */
-static const char *first_error(const char *text)
-{
-	static char msg[1024];
-	struct plan_error err;
-	struct plan p;
-	int r;
-
-	r = plan_parse(&p, driver_table, "", text, strlen(text), &err);
-	if (r == 0) {
-		r = plan_validate(&p, &err);
-		plan_free(&p);
-	}
-	if (r == 0)
-		return "(valid)";
-	ATF_CHECK_EQ_MSG(r, -EINVAL, "'%s' gave %d", text, r);
-	return plan_error_str(&err, msg, sizeof(msg));
-}
-
-static void check_error(const char *text, const char *want)
-{
-	const char *got = first_error(text);
-
-	ATF_CHECK_MSG(!strcmp(got, want), "\n%s\n  expected: %s\n  got:      %s", text,
-		      want, got);
-}
 
 /* A valid plan whose node "r" is the md node. */
 static const struct md_conf *valid(struct plan *p, const char *text)

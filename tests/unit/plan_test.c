@@ -4,9 +4,9 @@
  * class with its exact text, dependency edges, plans made in code, and
  * plan_load through the fake seam. Value syntax: plan_values_test.c.
  */
-#include "table.h"
 #include "fake_sys.h"
 #include "plan.h"
+#include "plan_fixture.h"
 
 #include <atf-c.h>
 #include <errno.h>
@@ -37,33 +37,6 @@ static struct plan valid(const char *text)
 
 	ATF_REQUIRE_MSG(r == 0, "validate: %s", plan_error_str(&err, msg, sizeof(msg)));
 	return p;
-}
-
-/* The first error of text (parse, then validate) as "L:C: message". */
-static const char *first_error(const char *text, size_t len)
-{
-	static char msg[1024];
-	struct plan_error err;
-	struct plan p;
-	int r;
-
-	r = plan_parse(&p, driver_table, "", text, len, &err);
-	if (r == 0) {
-		r = plan_validate(&p, &err);
-		plan_free(&p);
-	}
-	if (r == 0)
-		return "(valid)";
-	ATF_CHECK_EQ_MSG(r, -EINVAL, "'%s' gave %d", text, r);
-	return plan_error_str(&err, msg, sizeof(msg));
-}
-
-static void check_error(const char *text, const char *want)
-{
-	const char *got = first_error(text, strlen(text));
-
-	ATF_CHECK_MSG(!strcmp(got, want), "\n%s\n  expected: %s\n  got:      %s", text,
-		      want, got);
 }
 
 static void check_pos(struct plan_pos pos, unsigned int line, unsigned int col)
@@ -164,7 +137,7 @@ ATF_TC_BODY(syntax_errors, tc)
 	check_error("loop a { file \"/a\\n\" }", "1:18: unknown escape in quotes (expected \\\" or \\\\)");
 	check_error("loop a { file /a\x01 }", "1:17: bad character 0x01 (expected printable text)");
 	check_error("loop a { file \"/a\tb\" }", "1:18: bad character 0x09 (expected printable text)");
-	ATF_CHECK_STREQ(first_error("loop a {\0}", 10), "1:9: bad character 0x00 (expected printable text)");
+	ATF_CHECK_STREQ(first_error_len("loop a {\0}", 10), "1:9: bad character 0x00 (expected printable text)");
 }
 
 ATF_TC_WITHOUT_HEAD(node_errors);
@@ -393,25 +366,25 @@ ATF_TC_BODY(limits, tc)
 	for (int i = 0; i < 256; i++)
 		s += sprintf(s, " v");
 	s += sprintf(s, " w }");
-	ATF_CHECK_STREQ(first_error(text, (size_t)(s - text)),
+	ATF_CHECK_STREQ(first_error_len(text, (size_t)(s - text)),
 			"1:528: too many values for option 'file' (at most 256)");
 	s = text;
 	s += sprintf(s, "loop a {\n");
 	for (int i = 0; i < 65; i++)
 		s += sprintf(s, " o%d 1\n", i);
-	ATF_CHECK_STREQ(first_error(text, (size_t)(s - text)),
+	ATF_CHECK_STREQ(first_error_len(text, (size_t)(s - text)),
 			"66:2: too many options in node 'a' (at most 64)");
 	s = text;
 	for (int i = 0; i < 4097; i++)
 		s += sprintf(s, "loop n%d { file /%d }\n", i, i);
-	ATF_CHECK_STREQ(first_error(text, (size_t)(s - text)),
+	ATF_CHECK_STREQ(first_error_len(text, (size_t)(s - text)),
 			"4097:1: too many nodes (at most 4096)");
 	free(text);
 	text = calloc(1, (1u << 20) + 1);
 	ATF_REQUIRE(text);
 	memset(text, '\n', (1u << 20) + 1);
-	ATF_CHECK_STREQ(first_error(text, 1u << 20), "(valid)");
-	ATF_CHECK_STREQ(first_error(text, (1u << 20) + 1),
+	ATF_CHECK_STREQ(first_error_len(text, 1u << 20), "(valid)");
+	ATF_CHECK_STREQ(first_error_len(text, (1u << 20) + 1),
 			"too large: 1048577 bytes (at most 1 MiB)");
 	free(text);
 }

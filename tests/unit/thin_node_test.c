@@ -5,9 +5,9 @@
  * position it points at, and what good plans fill into struct
  * thin_pool_conf and struct thin_conf. Bringing them up: thin_up_test.c.
  */
-#include "table.h"
 #include "dm/thin_node.h"
 #include "plan.h"
+#include "plan_fixture.h"
 
 #include <atf-c.h>
 #include <errno.h>
@@ -18,33 +18,6 @@
 #define POOL "thin-pool p { metadata /dev/vdb; data /dev/vdc }\n"
 /* Node q on line 2, another pool. */
 #define POOL_Q "thin-pool q { metadata /dev/vdd; data /dev/vde }\n"
-
-/* The first error of text (parse, then validate) as "L:C: message". */
-static const char *first_error(const char *text)
-{
-	static char msg[1024];
-	struct plan_error err;
-	struct plan p;
-	int r;
-
-	r = plan_parse(&p, driver_table, "", text, strlen(text), &err);
-	if (r == 0) {
-		r = plan_validate(&p, &err);
-		plan_free(&p);
-	}
-	if (r == 0)
-		return "(valid)";
-	ATF_CHECK_EQ_MSG(r, -EINVAL, "'%s' gave %d", text, r);
-	return plan_error_str(&err, msg, sizeof(msg));
-}
-
-static void check_error(const char *text, const char *want)
-{
-	const char *got = first_error(text);
-
-	ATF_CHECK_MSG(!strcmp(got, want), "\n%s\n  expected: %s\n  got:      %s", text,
-		      want, got);
-}
 
 /* Validates text (which must be good); the node named name. */
 static struct plan_node *valid(struct plan *p, const char *text, const char *name)
