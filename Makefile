@@ -29,7 +29,8 @@
 #                    BENCH_* settings are described there)
 #
 # Packages: only make deps installs them. make, make images, make unit and
-# the like never do (they stop at the first missing tool); make run, make
+# the like never do (they stop at the first missing tool: the compiler and
+# the kernel headers are named with a pointer to make deps); make run, make
 # check, make bench and make kernel take make deps first by themselves,
 # unless NO_DEPS=1 (a machine whose packages are already there).
 #
