@@ -4,25 +4,28 @@
 # by dmsetup and thin_restore, filesystems made by mke2fs, and back).
 #
 # usage: debtools.sh OUT
-# env:   DL (download cache), DEB_ARCH (must be this host's architecture:
-#        the library closure is found with the host's ldd); DEBTOOLS_PKGS,
-#        DEBTOOLS_FILES (other packages and files, below)
+# env:   DL (download cache), DEB_ARCH (amd64 or arm64: the board's, which
+#        need not be this host's); QEMU_USER (qemu-aarch64-static: checks a
+#        foreign stage); DEBTOOLS_PKGS, DEBTOOLS_FILES (other packages and
+#        files, below)
 #
 # The packages are fetched with apt-get download into $DL/debtools (a .deb
 # already there is used as is) and unpacked with dpkg-deb -x; nothing is
-# installed. Their library packages come along: the Depends closure, lib*
-# packages only, except libc6, whose files (libc, libm, the loader) are
-# taken from this host, which runs the same Debian release.
+# installed, for either architecture (arm64 needs only dpkg's foreign
+# architecture, which rootfs/deps.sh enables). Their library packages come
+# along: the Depends closure, lib* packages only. libc6 (libc, libm, the
+# loader) is taken from this host when DEB_ARCH is the host's, which runs the
+# same Debian release, and from libc6:DEB_ARCH's package otherwise.
 # Layout:
 #   OUT/root/       copied over the test root by test-image.sh:
 #     sbin/         mdadm dmsetup mke2fs mkfs.ext4 e2fsck fsck.ext4 dumpe2fs
 #     usr/sbin/     pdata_tools and its thin_* links
-#     lib/x86_64-linux-gnu/   every shared library they need (ldd)
-#     lib64/ld-linux-x86-64.so.2
+#     lib/MULTIARCH/          every shared library they need
+#     the loader    lib64/ld-linux-x86-64.so.2, lib/ld-linux-aarch64.so.1
 #     etc/mke2fs.conf         Debian's mke2fs defaults (metadata_csum, 64bit)
 #   OUT/packages    the packages used, name=version
-# Only the board whose architecture is the host's gets these (x86_64 here):
-# ldd runs the binaries' loader. An arm64 set would need qemu-user's ldd.
+# The library closure is read from the ELF files themselves (DT_NEEDED,
+# readelf), not from ldd, so it works for a foreign architecture too.
 #
 # Using them without udev (the test root runs none):
 #   mdadm     uses udev only when /run/udev/control (or /dev/.udev) exists;
@@ -51,12 +54,15 @@ usr/sbin/thin_restore usr/sbin/thin_ls usr/sbin/thin_repair
 usr/sbin/thin_metadata_size
 sbin/mke2fs sbin/mkfs.ext4 sbin/e2fsck sbin/fsck.ext4 sbin/dumpe2fs
 etc/mke2fs.conf"}
-LOADER=/lib64/ld-linux-x86-64.so.2
-MULTIARCH=x86_64-linux-gnu
-
-host=$(dpkg --print-architecture)
-[ "$DEB_ARCH" = "$host" ] ||
-	{ echo "debtools.sh: DEB_ARCH $DEB_ARCH is not this host's ($host)" >&2; exit 1; }
+case $DEB_ARCH in
+amd64) MULTIARCH=x86_64-linux-gnu LOADER=/lib64/ld-linux-x86-64.so.2 ;;
+arm64) MULTIARCH=aarch64-linux-gnu LOADER=/lib/ld-linux-aarch64.so.1 ;;
+*) echo "debtools.sh: DEB_ARCH $DEB_ARCH: expected amd64 or arm64" >&2; exit 1 ;;
+esac
+# A foreign stage takes libc6 from its package (native: from this host).
+native=
+[ "$DEB_ARCH" != "$(dpkg --print-architecture)" ] || native=1
+[ -n "$native" ] || PKGS="$PKGS libc6"
 
 # Depends and Pre-Depends of packages $@, lib* only, without libc6.
 lib_deps() {
@@ -100,7 +106,8 @@ for deb in $debs; do
 done
 
 cd "$out/root"
-mkdir -p "lib/$MULTIARCH" lib64
+mkdir -p "lib/$MULTIARCH"
+LOADER_DST=${LOADER#/}
 bins=
 for f in $FILES; do
 	[ -e "$out.work/$f" ] || [ -L "$out.work/$f" ] ||
@@ -110,41 +117,66 @@ for f in $FILES; do
 	if [ ! -L "$f" ] && [ -x "$f" ]; then bins="$bins $f"; fi
 done
 
-# The shared-library closure: ldd with the unpacked libraries first. A
-# library from the packages is copied under its soname; one from the host
-# must belong to libc6.
-libpath=$out.work/lib/$MULTIARCH:$out.work/usr/lib/$MULTIARCH
-libc6=$(dpkg -L "libc6:$DEB_ARCH")
-for b in $bins; do
-	LD_LIBRARY_PATH=$libpath ldd "$b" > "$out.work/ldd" ||
-		{ echo "debtools.sh: ldd $b failed" >&2; exit 1; }
-	if grep 'not found' "$out.work/ldd" >&2; then
-		echo "debtools.sh: $b needs a library none of the packages has" >&2
-		exit 1
-	fi
-	sed -n 's/^[[:space:]]*\([^ ]*\) => \(\/[^ ]*\) (.*/\1 \2/p' "$out.work/ldd" |
-	while read -r soname path; do
-		case $path in
+# The shared-library closure, from each ELF file's DT_NEEDED (libraries'
+# too): the unpacked packages first, then (native only) this host's libc6.
+# Each library is copied under its soname.
+needed() {
+	readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'
+}
+libdirs="$out.work/lib/$MULTIARCH $out.work/usr/lib/$MULTIARCH"
+[ -z "$native" ] || libdirs="$libdirs /lib/$MULTIARCH /usr/lib/$MULTIARCH"
+libc6=
+[ -z "$native" ] || libc6=$(dpkg -L "libc6:$DEB_ARCH")
+find_lib() {
+	for d in $libdirs; do
+		[ -e "$d/$1" ] || continue
+		case $d in
 		"$out.work"/*) ;;
-		*)
-			# The host's path may go through the /lib -> /usr/lib link.
-			echo "$libc6" | grep -qx -e "$path" -e "${path#/usr}" ||
-				{ echo "debtools.sh: $b: $path is not from a package nor libc6" >&2; exit 1; }
-			;;
+		*)	# The host's path may go through the /lib -> /usr/lib link.
+			echo "$libc6" | grep -qx -e "$d/$1" -e "${d#/usr}/$1" ||
+				{ echo "debtools.sh: $d/$1 is not from a package nor libc6" >&2
+				  return 1; } ;;
 		esac
-		cp -L "$path" "lib/$MULTIARCH/$soname"
+		echo "$d/$1"
+		return 0
 	done
+	echo "debtools.sh: $2 needs $1, which none of the packages has" >&2
+	return 1
+}
+todo=$bins
+while [ -n "$todo" ]; do
+	next=
+	for f in $todo; do
+		for soname in $(needed "$f"); do
+			# libc names the loader, which is staged apart.
+			[ "$soname" != "${LOADER##*/}" ] || continue
+			[ ! -e "lib/$MULTIARCH/$soname" ] || continue
+			path=$(find_lib "$soname" "$f") || exit 1
+			cp -L "$path" "lib/$MULTIARCH/$soname"
+			next="$next lib/$MULTIARCH/$soname"
+		done
+	done
+	todo=$next
 done
-cp -L "$LOADER" "lib64/${LOADER##*/}"
+mkdir -p "${LOADER_DST%/*}"
+if [ -n "$native" ]; then
+	cp -L "$LOADER" "$LOADER_DST"
+else
+	cp -L "$out.work$LOADER" "$LOADER_DST"
+fi
 cd - >/dev/null
 
 # A closed set: the staged loader finds everything inside the stage alone
-# (chroot needs root; unprivileged builds skip the check).
-if [ "$(id -u)" = 0 ]; then
-	for b in $bins; do
-		chroot "$out/root" "$LOADER" --list "/$b" > "$out.work/ldd" 2>&1 &&
-			! grep -q 'not found' "$out.work/ldd" ||
-			{ cat "$out.work/ldd" >&2; echo "debtools.sh: /$b does not load in the stage" >&2; exit 1; }
-	done
-fi
+# (chroot needs root, so unprivileged native builds skip the check; a
+# foreign stage is listed by its loader under qemu-user, with -L the stage).
+for b in $bins; do
+	if [ -z "$native" ]; then
+		"${QEMU_USER:?}" -L "$out/root" "$out/root$LOADER" --list "$out/root/$b"
+	elif [ "$(id -u)" = 0 ]; then
+		chroot "$out/root" "$LOADER" --list "/$b"
+	else
+		continue
+	fi > "$out.work/ldd" 2>&1 && ! grep -q 'not found' "$out.work/ldd" ||
+		{ cat "$out.work/ldd" >&2; echo "debtools.sh: /$b does not load in the stage" >&2; exit 1; }
+done
 rm -rf "$out.work"

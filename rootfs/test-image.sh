@@ -13,7 +13,7 @@
 #                  modprobe and blkasm's mod_load work in the guest
 #   -t TOOLS_DIR   debtools.sh's root: Debian's mdadm, dmsetup, thin tools
 #                  and e2fsprogs with their libraries, copied over the root
-#                  (the x86_64 board only; the aarch64 root has none)
+#                  (of the board's architecture)
 #   -x PROG        a further static program of the board for /usr/bin
 #                  (repeatable), e.g. tests/tools/aio_stress
 set -eu

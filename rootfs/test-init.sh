@@ -3,7 +3,7 @@
 # demo root, then this runs the scenario that guest.test=NAME names
 # (/tests/NAME.sh, with the values of guest.arg=A,B,... as its arguments),
 # prints its verdict and powers off. Scenarios print their own figures and exit 0 for a pass.
-# Debian's tools (x86_64: rootfs/debtools.sh) in /usr/sbin and /sbin come
+# Debian's tools (the board's architecture: rootfs/debtools.sh) in /usr/sbin and /sbin come
 # before busybox's applets in /bin: mke2fs is in both, and busybox's makes
 # ext2 only.
 PATH=/usr/sbin:/sbin:/bin:/usr/bin

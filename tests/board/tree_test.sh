@@ -65,19 +65,8 @@ x86_64_full_stack_root_head()
 x86_64_full_stack_root_body()
 {
 	need_tree $X
-	guest_test $X 400 stack_prepare ""
-	expect_console '^STACK prepared$'
-	mv console.log prepare.log
-	boot $X 240 -d disk.img -r "$(board_dir $X)/initramfs-stack.cpio.gz" -c "console=ttyS0 \
-panic=-1 root=/dev/mapper/blkasm-root rw guest.test=stack_check"
-	expect_rc 0
+	stack_boot $X
 	expect_tree_kernel $X
-	expect_console 'blkasm: stack: /dev/md[0-9]+ raid1 clean, 2 of 2 members'
-	expect_console 'blkasm: pool: /dev/mapper/blkasm-pool thin-pool rw'
-	expect_console 'blkasm: rootvol: /dev/mapper/blkasm-root thin id 1'
-	expect_console '^STACK root: .* \(blkasm-root\)$'
-	expect_console '^GUEST-TEST-RESULT: pass'
-	grep -E 'blkasm: (ready|stack|pool|rootvol|root):' console.log
 }
 
 # inject BOARD SCENARIO ARGS: a guest scenario of tests/board/guest on the

@@ -4,10 +4,10 @@
  * its text and the position it points at, and what good plans fill into
  * struct md_conf. Bringing arrays up and down: md_up_test.c.
  */
-#include "table.h"
 #include "md/md_node.h"
 #include "plan_fixture.h"
 #include "plan.h"
+#include "plan_fixture.h"
 
 #include <atf-c.h>
 #include <errno.h>

@@ -4,10 +4,10 @@
  * class with its exact text, dependency edges, plans made in code, and
  * plan_load through the fake seam. Value syntax: plan_values_test.c.
  */
-#include "table.h"
 #include "fake_sys.h"
 #include "plan_fixture.h"
 #include "plan.h"
+#include "plan_fixture.h"
 
 #include <atf-c.h>
 #include <errno.h>

@@ -5,10 +5,10 @@
  * position it points at, and what good plans fill into struct
  * thin_pool_conf and struct thin_conf. Bringing them up: thin_up_test.c.
  */
-#include "table.h"
 #include "dm/thin_node.h"
 #include "plan_fixture.h"
 #include "plan.h"
+#include "plan_fixture.h"
 
 #include <atf-c.h>
 #include <errno.h>

@@ -1,0 +1,111 @@
+# make images, make run: the board's kernel, busybox, initramfs, root and
+# disk images, and the board test root (included by the top Makefile; the
+# scripts are rootfs/*.sh). The kernel itself: rootfs/kernel.mk.
+
+IMAGES = $(B)/blkasm $(B)/kernel.stamp $(B)/initramfs.cpio.gz $(B)/disk.img \
+	$(B)/board.env $(B)/test-disk.img $(B)/initramfs-plan.cpio.gz \
+	$(B)/initramfs-stack.cpio.gz
+
+images: $(IMAGES)
+
+$(B)/busybox.stamp: rootfs/busybox.sh | $(NEED_DEPS)
+	$(E) BUSYBOX $(B)/busybox
+	$(Q)$(SCRIPT_ENV) rootfs/busybox.sh $(B)/busybox
+	$(Q)touch $@
+
+# Both module lists are packed; only board/$(BOARD)/modules is loaded at
+# boot, modules.ondemand when a driver needs it. An initramfs with a plan
+# file: initramfs-plan (tests/board/boot-plan.conf: the plan's nodes come
+# up in the root's graph at boot) and initramfs-stack (the full stack, root
+# on a thin volume on md on loops, booted with root=/dev/mapper/blkasm-root).
+MODULE_LISTS = board/$(BOARD)/modules board/$(BOARD)/modules.ondemand
+INITRAMFS_DEPS = $(B)/blkasm $(B)/busybox.stamp $(B)/kernel.stamp \
+	$(MODULE_LISTS) rootfs/initramfs.sh rootfs/modules.sh
+# $(call initramfs,OUT,PLAN...)
+initramfs = rootfs/initramfs.sh -o board/$(BOARD)/modules.ondemand $(1) $(B)/blkasm \
+	$(B)/busybox $(B)/kernel board/$(BOARD)/modules $(2)
+
+$(B)/initramfs.cpio.gz: $(INITRAMFS_DEPS)
+	$(E) CPIO $@
+	$(Q)$(call initramfs,$@)
+
+$(B)/initramfs-plan.cpio.gz: $(INITRAMFS_DEPS) tests/board/boot-plan.conf
+	$(E) CPIO $@
+	$(Q)$(call initramfs,$@,tests/board/boot-plan.conf)
+
+$(B)/initramfs-stack.cpio.gz: $(INITRAMFS_DEPS) tests/board/guest/stack-plan.conf
+	$(E) CPIO $@
+	$(Q)$(call initramfs,$@,tests/board/guest/stack-plan.conf)
+
+$(B)/root.img: $(B)/busybox.stamp rootfs/root-image.sh rootfs/init.sh
+	$(E) MKFS $@
+	$(Q)rootfs/root-image.sh $@ $(B)/busybox
+
+$(B)/disk.img: $(B)/root.img rootfs/disk-image.sh
+	$(E) MKFS $@
+	$(Q)rootfs/disk-image.sh $@ $(B)/root.img
+
+# The board test root: blkasm, a static prober and aio_stress,
+# tests/board/guest and both module lists in the guest, on a disk that also
+# holds a partitioned image; with Debian's mdadm, dmsetup, thin tools and
+# e2fsprogs of the board's architecture (rootfs/debtools.sh unpacks their
+# packages and reads their libraries from the ELF files; an arm64 set is
+# checked under qemu-user), cached in $(DL)/debtools.
+$(B)/debtools.stamp: rootfs/debtools.sh | $(NEED_DEPS)
+	$(E) DEBTOOLS $(B)/debtools
+	$(Q)$(SCRIPT_ENV) rootfs/debtools.sh $(B)/debtools \
+		$(if $(filter 1,$(V)),,>$(B)/debtools.log 2>&1 || \
+		{ tail -n 30 $(B)/debtools.log; exit 1; })
+	$(Q)touch $@
+
+$(B)/prober: tests/tools/prober.c | $(KH)/.stamp
+	$(E) CC $@
+	$(Q)$(CC) -isystem $(KH) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
+
+# AIO/DIO against fallocate and punch-hole (xfstests generic/300's idea),
+# run on ext4 on a thin volume by tests/board/guest/thin_stack.sh.
+$(B)/aio_stress: tests/tools/aio_stress.c | $(KH)/.stamp
+	$(E) CC $@
+	$(Q)$(CC) -isystem $(KH) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
+
+$(B)/parts.img: rootfs/parts-image.sh | $(NEED_DEPS)
+	$(E) SFDISK $@
+	$(Q)rootfs/parts-image.sh $@
+
+$(B)/test-root.img: $(B)/blkasm $(B)/prober $(B)/aio_stress $(B)/busybox.stamp \
+		rootfs/test-image.sh rootfs/test-init.sh \
+		$(wildcard tests/board/guest/*.sh tests/board/guest/*.conf) \
+		$(B)/kernel.stamp $(MODULE_LISTS) rootfs/modules.sh $(B)/debtools.stamp
+	$(E) MKFS $@
+	$(Q)rootfs/test-image.sh -k $(B)/kernel $(addprefix -m ,$(MODULE_LISTS)) \
+		-t $(B)/debtools/root -x $(B)/aio_stress $@ $(B)/busybox $(B)/blkasm \
+		$(B)/prober tests/board/guest
+
+$(B)/fs.img: rootfs/fs-image.sh | $(NEED_DEPS)
+	$(E) MKFS $@
+	$(Q)rootfs/fs-image.sh $@
+
+# Two blank images: the boot plan (tests/board/boot-plan.conf) makes an md
+# raid1 of them at the first boot and assembles it at the next.
+$(B)/md-a.img $(B)/md-b.img:
+	$(Q)mkdir -p $(@D) && rm -f $@ && truncate -s 16M $@
+
+$(B)/test-disk.img: $(B)/test-root.img $(B)/parts.img $(B)/fs.img $(B)/md-a.img \
+		$(B)/md-b.img rootfs/disk-image.sh
+	$(E) MKFS $@
+	$(Q)DISK_SIZE=256M rootfs/disk-image.sh $@ $(B)/test-root.img $(B)/parts.img \
+		$(B)/fs.img $(B)/md-a.img $(B)/md-b.img
+
+# Board settings for rootfs/boot.sh and the board tests (tests/board/
+# board.subr), which do not read make syntax.
+$(B)/board.env: board/$(BOARD)/board.mk rootfs/images.mk
+	$(E) GEN $@
+	$(Q)mkdir -p $(@D)
+	$(Q)printf "%s='%s'\n" BOARD '$(BOARD)' ARCH '$(ARCH)' QEMU '$(QEMU)' \
+		QEMU_ARGS '$(QEMU_ARGS)' CMDLINE '$(KERNEL_CMDLINE)' \
+		CONSOLE '$(CONSOLE)' > $@
+
+run: $(NEED_DEPS) images
+	$(Q)BOOT_APPEND='$(APPEND)' BOOT_CMDLINE='$(CMDLINE)' \
+	BOOT_TIMEOUT='$(TIMEOUT)' BOOT_INTERACTIVE='$(INTERACTIVE)' \
+	BOOT_MARKER='$(if $(INTERACTIVE),,BLKASM-ROOT-OK)' rootfs/boot.sh $(B)

@@ -1,0 +1,36 @@
+# make bench (included by the top Makefile): tests/bench/run.sh, as root,
+# reports in $(O)/bench/*.md.
+#
+# The peers that make bench boots next to blkasm (tests/bench/boot_bench.sh):
+# a busybox shell /init with Debian's losetup, mdadm and dmsetup, and
+# Debian's initramfs-tools (mkinitramfs, as root, in a private mount
+# namespace). Both take Debian's binaries of this host's architecture.
+$(B)/peer-busybox.cpio.gz: $(B)/busybox.stamp $(B)/kernel.stamp $(MODULE_LISTS) \
+		rootfs/peer-busybox.sh rootfs/peer-busybox-init.sh rootfs/initramfs.sh \
+		rootfs/modules.sh rootfs/debtools.sh | $(NEED_DEPS)
+	$(E) CPIO $@
+	$(Q)$(SCRIPT_ENV) rootfs/peer-busybox.sh $@ $(B)/busybox $(B)/kernel $(MODULE_LISTS) \
+		$(if $(filter 1,$(V)),,>$@.log 2>&1 || { tail -n 30 $@.log; exit 1; })
+
+$(B)/peer-itools.img: $(B)/kernel.stamp rootfs/peer-itools.sh | $(NEED_DEPS)
+	$(E) MKINITRD $@
+	$(Q)rootfs/peer-itools.sh $@ $(B)/kernel
+
+# blkasm's initramfs for the md layout of the boot benchmark (root=/dev/md0).
+$(B)/initramfs-benchmd.cpio.gz: $(INITRAMFS_DEPS) tests/bench/boot-md.conf
+	$(E) CPIO $@
+	$(Q)$(call initramfs,$@,tests/bench/boot-md.conf)
+
+HOST_DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+BENCH_IMAGES = $(B)/initramfs-benchmd.cpio.gz
+ifeq ($(DEB_ARCH),$(HOST_DEB_ARCH))
+BENCH_IMAGES += $(B)/peer-busybox.cpio.gz $(B)/peer-itools.img
+endif
+BENCH_PROGS = $(O)/host/tests/bench/hold $(O)/host/tests/race/prober
+bench: $(NEED_DEPS) $(B)/blkasm $(BENCH_PROGS) images $(BENCH_IMAGES)
+	$(Q)tests/bench/run.sh '$(O)' '$(B)'
+
+$(O)/host/tests/bench/hold: tests/bench/hold.c
+	$(E) HOSTCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(WARN) -std=gnu11 $(HOST_CFLAGS) -o $@ $<

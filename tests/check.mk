@@ -1,0 +1,62 @@
+# make check, make fuzz, make race, make race-board: the test suites that
+# run (included by the top Makefile; make unit, which builds the host test
+# programs, is in the Makefile itself). The suites are kyua's:
+# tests/Kyuafile includes every tests/*/Kyuafile; tests/summary.sh prints
+# the last line, N passed, N failed, N skipped.
+
+KYUA_DB = $(O)/kyua/results.db
+KYUA_REPORT = $(O)/kyua/report.txt
+# The environment of the board and host tests (tests/board/board.subr).
+KYUA_ENV = BLKASM_BUILD='$(abspath $(O))' BLKASM_TOP='$(CURDIR)'
+
+# Both boards' images, both boards on their own kernels too (make kernel
+# says whether it reused the cached tree kernel or built it;
+# tests/board/tree_test.sh boots them), the host tests, then kyua. The exit
+# status is kyua's (non-zero when a test failed or kyua could not run
+# them), or summary.sh's.
+# The steps after deps run with NO_DEPS=1: deps was taken once, here.
+TREE_BOARDS = $(BOARDS)
+CHECK_MAKE = $(MAKE) O='$(O)' NO_DEPS=1
+check: $(NEED_DEPS)
+	$(Q)for b in $(BOARDS); do $(CHECK_MAKE) BOARD=$$b images || exit; done
+	$(Q)for b in $(TREE_BOARDS); do $(CHECK_MAKE) BOARD=$$b kernel && \
+		$(CHECK_MAKE) BOARD=$$b KERNEL=tree images || exit; done
+	$(Q)$(CHECK_MAKE) unit
+	$(Q)rm -rf $(O)/kyua && mkdir -p $(O)/kyua $(O)/host/tests
+	$(Q)rc=0; $(KYUA_ENV) BLKASM_BOARDS='$(BOARDS)' kyua test \
+		--kyuafile tests/Kyuafile --build-root $(O)/host/tests \
+		--results-file=$(KYUA_DB) || rc=$$?; \
+	kyua report --results-file=$(KYUA_DB) --verbose > $(KYUA_REPORT) || :; \
+	echo "kyua report: $(KYUA_REPORT)"; \
+	tests/summary.sh $(KYUA_REPORT) $$rc
+
+fuzz: $(FUZZ_PROGS)
+	$(Q)tests/fuzz/run.sh $(FUZZ_TIME) $(O)/fuzz $(FUZZ_PROGS)
+
+# tests/race at full counts: blkasm's failure rates next to the naive
+# util-linux ones.
+RACE_ITERATIONS ?= 1000
+RACE_ROUNDS ?= 100
+race: $(B)/blkasm $(TOOL_PROGS) $(filter $(O)/host/tests/race/%,$(TEST_PROGS))
+	$(Q)rm -rf $(O)/race && mkdir -p $(O)/race
+	$(Q)BLKASM_BUILD='$(abspath $(O))' BLKASM_RACE_ITERATIONS='$(RACE_ITERATIONS)' \
+	BLKASM_RACE_ROUNDS='$(RACE_ROUNDS)' kyua test --kyuafile tests/race/Kyuafile \
+		--build-root $(O)/host/tests/race --results-file=$(O)/race/results.db || :
+	$(Q)kyua report --results-file=$(O)/race/results.db --verbose \
+		--results-filter=passed,skipped,xfail,broken,failed > $(O)/race/report.txt || :
+	$(Q)grep -E '^(race|note):' $(O)/race/report.txt || :
+	$(Q)tests/summary.sh $(O)/race/report.txt
+
+# The board side of the loop races (partition scans under a prober), at the
+# full count; x86_64 board.
+PARTSCAN_ROUNDS ?= 200
+race-board: images unit
+	$(Q)rm -rf $(O)/race-board && mkdir -p $(O)/race-board
+	$(Q)$(KYUA_ENV) BLKASM_PARTSCAN_ROUNDS='$(PARTSCAN_ROUNDS)' \
+	BLKASM_LOOPMOUNT_ROUNDS='$(PARTSCAN_ROUNDS)' kyua test --kyuafile tests/board/Kyuafile \
+		--build-root $(O)/host/tests/board --results-file=$(O)/race-board/results.db \
+		x86_64_test:partscan_race x86_64_test:loop_mount_race || :
+	$(Q)kyua report --results-file=$(O)/race-board/results.db --verbose \
+		--results-filter=passed,skipped,xfail,broken,failed > $(O)/race-board/report.txt || :
+	$(Q)grep -E '^(PARTSCAN|LOOPMOUNT) ' $(O)/race-board/report.txt || :
+	$(Q)tests/summary.sh $(O)/race-board/report.txt
