@@ -168,6 +168,15 @@ static int mount_status(struct run_ctx *c, struct plan_node *n, struct node_stat
 	return 0;
 }
 
+/* A filesystem type must be there before the mount; a probed one is not known. */
+static void mount_modules(const struct plan_node *n, struct mod_wish *w)
+{
+	const char *type = plan_str(n, "type");
+
+	if (type)
+		mod_wish_add(w, type, true);
+}
+
 const struct driver mount_driver = {
 	.kind = "mount",
 	.opts = mount_opts,
@@ -178,4 +187,5 @@ const struct driver mount_driver = {
 	.up = mount_up,
 	.down = mount_down,
 	.status = mount_status,
+	.modules = mount_modules,
 };
