@@ -463,10 +463,12 @@ clean:
 #                                machine), against the host's libblkid/libmount
 #   $(B)/blkasm-initramfs        the board toolchain's static build, installed
 #                                by make install beside blkasm
-# tests/unit/initramfs_*_test link init/initramfs/ without main.c; the fuzz
+# tests/unit/initramfs_*_test link init/initramfs/'s parts; the fuzz
 # targets tests/fuzz/{softdep,alias,kconfig}_fuzz link its parsers.
 IRD_SRCS = $(wildcard init/initramfs/*.c)
-IRD_LIB_SRCS = $(filter-out init/initramfs/main.c,$(IRD_SRCS))
+# The parts the tests link: everything but the program's own flow.
+IRD_LIB_SRCS = $(filter-out $(addprefix init/initramfs/,main.c tree.c pack.c out.c), \
+	$(IRD_SRCS))
 IRD_DEFS = -Iinit/initramfs -DIRD_DEFAULT_BLKASM='"$(PREFIX)/sbin/blkasm"'
 IRD_HOST_OBJS = $(IRD_SRCS:%.c=$(O)/host/obj/%.o)
 IRD_HOST_LIB_OBJS = $(IRD_LIB_SRCS:%.c=$(O)/host/obj/%.o)

@@ -48,9 +48,13 @@ static int add_parents(struct ird_list *l, const char *name)
 	char buf[512];
 	size_t len = strlen(name);
 
-	if (len >= sizeof(buf) || !len || name[0] == '/')
+	if (len >= sizeof(buf) || !len || name[0] == '/' || name[len - 1] == '/')
 		return -EINVAL;
 	memcpy(buf, name, len + 1);
+	/* Names come from module trees too: nothing may climb out. */
+	for (char *c = buf; c; c = strchr(c, '/') ? strchr(c, '/') + 1 : NULL)
+		if (!strncmp(c, "..", 2) && (c[2] == '/' || !c[2]))
+			return -EINVAL;
 	for (char *p = buf; (p = strchr(p, '/')); *p++ = '/') {
 		*p = '\0';
 		if (!find(l, buf)) {

@@ -140,12 +140,19 @@ static int pack(struct modsel *s, int m, bool at_boot)
 	const char *name = s->dep->mods[m].name;
 	int n, nf = 0, r;
 
+	/* In progress: a soft dependency loop came back; its own turn lists it. */
+	if (s->seen[m] == 1) {
+		free(order);
+		free(fresh);
+		return 0;
+	}
 	r = order && fresh ? 0 : -ENOMEM;
 	n = r ? r : mod_order(s->dep, name, order);
 	if (n == -ELOOP)
 		snprintf(s->why, sizeof(s->why), "module %s: dependency cycle in modules.dep", name);
 	r = n < 0 ? n : 0;
-	/* Each module's soft dependencies are followed once: they may loop. */
+	/* Each module's soft dependencies are followed once: they may loop
+	 * (seen: 1 while following them, 2 after). */
 	for (int k = 0; k < n; k++) {
 		s->packed[order[k]] = true;
 		if (!s->seen[order[k]]) {
@@ -159,6 +166,8 @@ static int pack(struct modsel *s, int m, bool at_boot)
 		r = push(s->boot, &s->nboot, s->dep->count, name);
 	if (r == 0)
 		r = follow_soft(s, fresh, nf, true);
+	for (int k = 0; k < nf; k++)
+		s->seen[fresh[k]] = 2;
 	free(order);
 	free(fresh);
 	return r;
