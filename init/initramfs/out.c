@@ -16,13 +16,16 @@
 static int temp_beside(const char *out, char *path, size_t size)
 {
 	char copy[PATH_MAX];
+	const char *dir;
 	int fd;
 
 	snprintf(copy, sizeof(copy), "%s", out);
-	snprintf(path, size, "%s/.blkasm-initramfs.XXXXXX", dirname(copy));
+	dir = dirname(copy);
+	snprintf(path, size, "%s/.blkasm-initramfs.XXXXXX", dir);
 	fd = mkstemp(path);
 	if (fd < 0)
-		return gen_fail(-errno, "cannot create a file beside %s: %s", out, strerror(errno));
+		return gen_fail(-errno, "cannot write %s: no temporary file in %s: %s", out, dir,
+				strerror(errno));
 	return fd;
 }
 
