@@ -24,6 +24,14 @@ void modidx_norm(char *s)
 	}
 }
 
+/* A module name: every '-' is '_' (kmod's underscores()). */
+static void norm_name(char *s)
+{
+	for (; *s; s++)
+		if (*s == '-')
+			*s = '_';
+}
+
 /* Splits a line into blank-separated words (in place); returns the count. */
 static unsigned int words(char *line, char **w, unsigned int max)
 {
@@ -61,7 +69,7 @@ static int softdep_line(struct mod_index *x, char **w, unsigned int n, unsigned 
 	/* A dependency may be an alias ("platform:idma64"), the module not. */
 	if (n < 2 || strcmp(w[0], "softdep") || strchr(w[1], ':'))
 		return -EINVAL;
-	modidx_norm(w[1]);
+	norm_name(w[1]);
 	for (unsigned int i = 2; i < n; i++) {
 		if (!strcmp(w[i], "pre:") || !strcmp(w[i], "post:")) {
 			post = w[i][1] == 'o';
@@ -90,7 +98,7 @@ static int alias_line(struct mod_index *x, char **w, unsigned int n, unsigned in
 	if (r < 0)
 		return r;
 	modidx_norm(w[1]);
-	modidx_norm(w[2]);
+	norm_name(w[2]);
 	x->alias[x->nalias++] = (struct mod_alias){ w[1], w[2] };
 	return 0;
 }

@@ -223,6 +223,11 @@ ATF_TC_BODY(parse_errors, tc)
 	ATF_CHECK_STREQ(x.soft[0].dep, "c_d");
 	ATF_CHECK(!x.soft[0].post && x.soft[1].post);
 	ATF_CHECK_STREQ(x.soft[2].dep, "[x-y]");
+	/* Patterns keep '-' in brackets; module names never do (found by alias_fuzz). */
+	ATF_CHECK_EQ(modidx_parse_alias(&x, strdup("alias [a-b]-c d-[e-f]\n"), &line), 0);
+	ATF_REQUIRE_EQ(x.nalias, 1);
+	ATF_CHECK_STREQ(x.alias[0].pattern, "[a-b]_c");
+	ATF_CHECK_STREQ(x.alias[0].mod, "d_[e_f]");
 	modidx_free(&x);
 }
 
