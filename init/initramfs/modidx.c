@@ -103,11 +103,14 @@ static int alias_line(struct mod_index *x, char **w, unsigned int n, unsigned in
 	return 0;
 }
 
+/* Words on one line at most (a softdep line naming that many is refused). */
+enum { MODIDX_WORDS = 1024 };
+
 typedef int line_fn(struct mod_index *x, char **w, unsigned int n, unsigned int *cap);
 
 static int each_line(struct mod_index *x, char *text, line_fn *fn, unsigned int *bad)
 {
-	char *w[64];
+	char *w[MODIDX_WORDS + 1];
 	unsigned int cap = 0, ln = 1, n;
 	int r = 0;
 
@@ -115,8 +118,8 @@ static int each_line(struct mod_index *x, char *text, line_fn *fn, unsigned int 
 		nl = strchr(line, '\n');
 		if (nl)
 			*nl++ = '\0';
-		n = words(line, w, 63);
-		r = n > 63 ? -EINVAL : n ? fn(x, w, n, &cap) : 0;
+		n = words(line, w, MODIDX_WORDS);
+		r = n > MODIDX_WORDS ? -EINVAL : n ? fn(x, w, n, &cap) : 0;
 	}
 	if (r == -EINVAL)
 		*bad = ln - 1;

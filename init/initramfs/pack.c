@@ -119,6 +119,9 @@ static int add_boot_list(struct gen *g)
 	char *text;
 	int r;
 
+	if (g->sel.nboot > IRD_BOOT_MAX)
+		return gen_fail(-E2BIG, "%u modules to load at boot: blkasm loads at most %d",
+				g->sel.nboot, IRD_BOOT_MAX);
 	for (unsigned int i = 0; i < g->sel.nboot; i++)
 		len += strlen(g->sel.boot[i]) + 1;
 	text = calloc(1, len);
@@ -167,9 +170,10 @@ int pack_members(struct gen *g)
 	r = r ?: ird_add_dir(l, "tmp", 01777);
 	/* PID 1 starts with a console (the kernel opens it before /init). */
 	r = r ?: ird_add_node(l, "dev/console", 0600, 5, 1);
-	r = r ?: g->tree[0] ? add_boot_list(g) : 0;
 	if (r < 0)
 		return gen_fail(r, "cannot list the initramfs: %s", strerror(-r));
+	if (g->tree[0] && (r = add_boot_list(g)) < 0)
+		return r == -E2BIG ? r : gen_fail(r, "cannot list the initramfs: %s", strerror(-r));
 	if ((r = ird_add_file(l, "init", 0755, g->blkasm)) < 0)
 		return gen_fail(r, "cannot pack %s: %s", g->blkasm, strerror(-r));
 	if (g->have_plan && (r = ird_add_file(l, "etc/blkasm.conf", 0644, g->plan_path)) < 0)

@@ -81,6 +81,10 @@ setup_tree()
 		target /data
 		type xfs
 	}
+	mount scratch { device /dev/ram0
+		target /scratch
+		type tmpfs
+	}
 	EOF
 }
 
@@ -231,6 +235,15 @@ errors_body()
 	atf_check -s exit:1 -e match:'module zfs' "$G" $T -o out/i.gz --add zfs
 	atf_check cmp keep.gz out/i.gz
 	atf_check -o inline:'i.gz\n' ls -A out
+	# More than init/boot.c reads from /etc/blkasm/modules (64).
+	t=kmod/lib/modules/6.1.0-test
+	for i in $(seq 0 64); do
+		mkelf "$t/kernel/m$i.ko" 62 && echo "kernel/m$i.ko:" >> "$t/modules.dep"
+	done
+	echo "softdep loop pre: $(seq -f m%g -s ' ' 0 64)" >> "$t/modules.softdep"
+	rm out/i.gz
+	refused '66 modules to load at boot: blkasm loads at most 64' \
+		"$G" $T -o out/i.gz --add loop
 }
 
 atf_init_test_cases()
