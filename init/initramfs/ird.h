@@ -7,7 +7,9 @@
  * cpio.c (the archive's entries and the newc writer), modidx.c (modules.
  * softdep and modules.alias), modsel.c (which modules to pack and load),
  * compress.c (the host's compressors), check.c (ELF machine, kernel
- * config), hostonly.c (the running machine's root), main.c.
+ * config), hostonly.c (the running machine's root); the program's own
+ * flow, in gen.h: tree.c (the module tree), pack.c (selection, checks,
+ * members), out.c (the output file), main.c (options).
  */
 #include <stdbool.h>
 #include <stddef.h>
