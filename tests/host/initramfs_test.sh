@@ -216,6 +216,12 @@ errors_body()
 		"$G" $T -o out/i.gz -C bzip9
 	refused 'cannot unpack a xz initramfs: CONFIG_RD_XZ is not set in kernel.config' \
 		"$G" $T -o out/i.xz -C xz
+	# Without -K: the tree's build/.config.
+	mkdir kmod/lib/modules/6.1.0-test/build
+	cp kernel.config kmod/lib/modules/6.1.0-test/build/.config
+	refused 'CONFIG_RD_XZ is not set in kmod/lib/modules/6.1.0-test/build/.config' \
+		"$G" -m kmod -b blkasm -o out/i.xz -C xz
+	rm -r kmod/lib/modules/6.1.0-test/build
 	refused 'module tree nowhere does not exist' \
 		"$G" -m nowhere -b blkasm -o out/i.gz
 	refused 'module tree /lib/modules/0.0.0-none does not exist' \
