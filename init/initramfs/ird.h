@@ -74,7 +74,7 @@ struct mod_index {
 	unsigned int nsoft;
 	struct mod_alias *alias;
 	unsigned int nalias;
-	char *soft_text, *alias_text;	/* owned */
+	char *soft_text, *alias_text, *modinfo;	/* owned */
 };
 
 /*
@@ -84,6 +84,12 @@ struct mod_index {
  */
 int modidx_parse_softdep(struct mod_index *x, char *text, unsigned int *line);
 int modidx_parse_alias(struct mod_index *x, char *text, unsigned int *line);
+/*
+ * Adds the aliases of built-in modules from modules.builtin.modinfo
+ * (NUL-separated "module.alias=PATTERN" records among others; call after
+ * modidx_parse_alias). Takes ownership of data. 0 or -ENOMEM.
+ */
+int modidx_parse_modinfo(struct mod_index *x, char *data, size_t len);
 void modidx_free(struct mod_index *x);
 
 /* "crc32c-intel" -> "crc32c_intel" ('-' as '_' outside brackets). */
@@ -117,7 +123,8 @@ void modsel_free(struct modsel *s);
  * module when it has one (crc32c: crc32c_intel fails on QEMU's TCG), else
  * to its first module in modules.alias.
  * Returns 0, or -ENOENT (name in neither tree, builtin nor alias) or
- * -ELOOP / -ENOMEM with s->why set.
+ * -ELOOP / -ENOMEM with s->why set. A *_generic provider is taken first,
+ * then a built-in one (nothing to pack), then the first in the file.
  */
 int modsel_add(struct modsel *s, const char *name, bool at_boot);
 

@@ -142,11 +142,42 @@ int modidx_parse_alias(struct mod_index *x, char *text, unsigned int *line)
 	return text ? each_line(x, text, alias_line, line) : 0;
 }
 
+int modidx_parse_modinfo(struct mod_index *x, char *data, size_t len)
+{
+	unsigned int cap = x->nalias;	/* grow() doubles from the count */
+	int r = 0;
+
+	free(x->modinfo);
+	x->modinfo = data;
+	/* NUL-separated "module.key=value" records; only aliases matter here. */
+	for (size_t off = 0; data && off < len && r == 0;) {
+		char *rec = data + off, *dot, *val;
+		size_t n = strnlen(rec, len - off);
+
+		off += n + 1;
+		if (off > len)
+			break;	/* the last record is not terminated: ignore it */
+		dot = memchr(rec, '.', n);
+		if (!dot || dot == rec || strncmp(dot + 1, "alias=", 6) || !dot[7])
+			continue;
+		*dot = '\0';
+		val = dot + 7;
+		r = grow((void **)&x->alias, x->nalias, &cap, sizeof(*x->alias));
+		if (r == 0) {
+			modidx_norm(val);
+			norm_name(rec);
+			x->alias[x->nalias++] = (struct mod_alias){ val, rec };
+		}
+	}
+	return r;
+}
+
 void modidx_free(struct mod_index *x)
 {
 	free(x->soft);
 	free(x->alias);
 	free(x->soft_text);
 	free(x->alias_text);
+	free(x->modinfo);
 	memset(x, 0, sizeof(*x));
 }

@@ -63,10 +63,14 @@ static int lookup(const struct modsel *s, const char *name)
 	return mod_is_builtin(s->builtin, name) ? BUILTIN : -ENOENT;
 }
 
-/* The module an alias stands for: its *_generic one if any, else the first. */
+/*
+ * The module an alias stands for: its *_generic one if any, else one built
+ * in (the kernel has it already), else the first.
+ */
 static int by_alias(const struct modsel *s, const char *alias)
 {
 	int first = -ENOENT;
+	bool builtin = false;
 
 	for (unsigned int i = 0; s->idx && i < s->idx->nalias; i++) {
 		const struct mod_alias *a = &s->idx->alias[i];
@@ -79,10 +83,11 @@ static int by_alias(const struct modsel *s, const char *alias)
 			continue;
 		if (ends_generic(a->mod))
 			return m;
+		builtin = builtin || m == BUILTIN;
 		if (first == -ENOENT)
 			first = m;
 	}
-	return first;
+	return builtin ? BUILTIN : first;
 }
 
 static int resolve(const struct modsel *s, const char *name)

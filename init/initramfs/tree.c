@@ -80,6 +80,23 @@ static int slurp(const struct gen *g, const char *name, bool required, char **ou
 	return 0;
 }
 
+/* The aliases of built-in modules (crc32c_generic may be one). */
+static int builtin_aliases(struct gen *g)
+{
+	char p[PATH_MAX + 64], *data = NULL;
+	size_t len = 0;
+	int r;
+
+	snprintf(p, sizeof(p), "%s/modules.builtin.modinfo", g->tree);
+	r = file_slurp(p, 64u << 20, &data, &len);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return gen_fail(r, "cannot read %s: %s", p, strerror(-r));
+	r = modidx_parse_modinfo(&g->idx, data, len);
+	return r < 0 ? gen_fail(r, "cannot read %s: %s", p, strerror(-r)) : 0;
+}
+
 int tree_load(struct gen *g)
 {
 	struct mod_error me = { 0 };
@@ -108,7 +125,7 @@ int tree_load(struct gen *g)
 	if (r < 0)
 		return gen_fail(r, "%s/modules.alias:%u: expected 'alias PATTERN MODULE'",
 				g->tree, line);
-	return 0;
+	return builtin_aliases(g);
 }
 
 /* The kernel's .config: -K, /boot/config-VERSION, or the tree's build/.config. */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target: modules.alias parsed, then aliases resolved through it
- * (fnmatch on untrusted patterns) for names taken from the input itself.
+ * libFuzzer target: modules.alias and modules.builtin.modinfo parsed, then
+ * aliases resolved through them (fnmatch on untrusted patterns) for names
+ * taken from the input itself.
  */
 #include "ird.h"
 
@@ -30,12 +31,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (modidx_parse_alias(&x, text, &line) != 0 || mod_parse(&t, strdup(DEP), &me) != 0) {
+	char *mi = malloc(size + 1);
+
+	/* The same bytes as modules.builtin.modinfo too (not NUL-terminated). */
+	if (mi)
+		memcpy(mi, data, size);
+	if (modidx_parse_alias(&x, text, &line) != 0 || !mi ||
+	    modidx_parse_modinfo(&x, mi, size) != 0 || mod_parse(&t, strdup(DEP), &me) != 0) {
+		if (!x.modinfo)
+			free(mi);
 		CHECK(!x.nalias || line >= 1);
 		modidx_free(&x);
 		return 0;
 	}
-	if (modsel_init(&s, &t, NULL, &x) == 0) {
+	if (modsel_init(&s, &t, "kernel/crypto/crc32c_generic.ko\n", &x) == 0) {
 		for (unsigned int i = 0; i < x.nalias && i < 64; i++) {
 			CHECK(*x.alias[i].pattern && *x.alias[i].mod);
 			CHECK(!strchr(x.alias[i].mod, '-'));

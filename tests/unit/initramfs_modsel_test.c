@@ -231,8 +231,50 @@ ATF_TC_BODY(parse_errors, tc)
 	modidx_free(&x);
 }
 
+/* An alias a built-in module provides needs nothing packed. */
+ATF_TC_WITHOUT_HEAD(builtin_alias);
+ATF_TC_BODY(builtin_alias, tc)
+{
+	static const char modinfo[] = "crc32c_sw.license=GPL\0crc32c_sw.alias=x-crc\0"
+				      "crc_gen.alias=\0crc32c-generic.alias=y-crc\0tail.alias=z";
+	static const char builtin[] = "kernel/crypto/crc32c_sw.ko\n"
+				      "kernel/crypto/crc32c_generic.ko\n";
+	struct mod_error me = { 0 };
+	struct mod_table dep;
+	struct mod_index x = { 0 };
+	struct modsel s;
+	unsigned int line = 0;
+	char *mi = malloc(sizeof(modinfo));
+
+	memcpy(mi, modinfo, sizeof(modinfo));
+	ATF_REQUIRE_EQ(mod_parse(&dep, strdup("kernel/arch/x86/crypto/crc32c-intel.ko:\n"),
+				 &me), 0);
+	ATF_REQUIRE_EQ(modidx_parse_alias(&x, strdup("alias x-crc crc32c_intel\n"
+						     "alias y-crc crc32c_intel\n"), &line), 0);
+	ATF_REQUIRE_EQ(modsel_init(&s, &dep, builtin, &x), 0);
+	/* Without the built-in aliases: the module. */
+	ATF_CHECK_EQ(modsel_add(&s, "x-crc", true), 0);
+	ATF_CHECK(s.packed[0]);
+	modsel_free(&s);
+	ATF_REQUIRE_EQ(modidx_parse_modinfo(&x, mi, sizeof(modinfo) - 1), 0);
+	ATF_REQUIRE_EQ(x.nalias, 4);	/* the empty and the cut record are skipped */
+	ATF_CHECK_STREQ(x.alias[2].pattern, "x_crc");
+	ATF_CHECK_STREQ(x.alias[2].mod, "crc32c_sw");
+	ATF_CHECK_STREQ(x.alias[3].mod, "crc32c_generic");
+	ATF_REQUIRE_EQ(modsel_init(&s, &dep, builtin, &x), 0);
+	ATF_CHECK_EQ(modsel_add(&s, "x-crc", true), 0);
+	ATF_CHECK_EQ(modsel_add(&s, "y-crc", true), 0);
+	ATF_CHECK(!s.packed[0]);
+	ATF_CHECK_EQ(s.nboot, 0);
+	ATF_CHECK_EQ(s.nbuiltin, 2);
+	modsel_free(&s);
+	modidx_free(&x);
+	mod_free(&dep);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, builtin_alias);
 	ATF_TP_ADD_TC(tp, dep_closure_on_demand);
 	ATF_TP_ADD_TC(tp, softdep_alias_prefers_generic);
 	ATF_TP_ADD_TC(tp, alias_first_without_generic);
