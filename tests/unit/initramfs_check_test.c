@@ -127,6 +127,37 @@ ATF_TC_BODY(host_drivers, tc)
 	ATF_CHECK_EQ(hostonly_drivers(sys, 8, 0, &w), -ENOENT);
 }
 
+/* An md array on a virtio disk and a SCSI disk: the drivers under it. */
+ATF_TC_WITHOUT_HEAD(host_drivers_stacked);
+ATF_TC_BODY(host_drivers_stacked, tc)
+{
+	struct mod_wish w = { 0 };
+	char cwd[PATH_MAX], sys[PATH_MAX + 8];
+
+	fake_sysfs();
+	mkdirs("sys/devices/virtual/block/md127/slaves");
+	mkdirs("sys/devices/pci0000:00/0000:00:05.0/host0/target0:0:0/0:0:0:0/block/sda");
+	mkdirs("sys/bus/pci/drivers/ahci");
+	mkdirs("sys/module/ahci");
+	ATF_REQUIRE(symlink("../../../../module/ahci", "sys/bus/pci/drivers/ahci/module") == 0);
+	ATF_REQUIRE(symlink("../../../bus/pci/drivers/ahci",
+			    "sys/devices/pci0000:00/0000:00:05.0/driver") == 0);
+	ATF_REQUIRE(symlink("../../../../pci0000:00/0000:00:02.0/virtio1/block/vda/vda1",
+			    "sys/devices/virtual/block/md127/slaves/vda1") == 0);
+	ATF_REQUIRE(symlink("../../../../pci0000:00/0000:00:05.0/host0/target0:0:0/0:0:0:0/"
+			    "block/sda", "sys/devices/virtual/block/md127/slaves/sda") == 0);
+	ATF_REQUIRE(symlink("../../devices/virtual/block/md127", "sys/dev/block/9:127") == 0);
+	ATF_REQUIRE(getcwd(cwd, sizeof(cwd)));
+	snprintf(sys, sizeof(sys), "%s/sys", cwd);
+	ATF_REQUIRE_EQ(hostonly_drivers(sys, 9, 127, &w), 0);
+	ATF_REQUIRE_EQ(w.count, 3);
+	/* readdir order decides between the members; each comes bus first. */
+	for (unsigned int i = 0; i < w.count; i++)
+		if (!strcmp(w.names[i], "virtio_blk"))
+			ATF_CHECK(i > 0 && !strcmp(w.names[i - 1], "virtio_pci"));
+	ATF_CHECK(!strcmp(w.names[0], "ahci") || !strcmp(w.names[2], "ahci"));
+}
+
 ATF_TC_WITHOUT_HEAD(root_fstype);
 ATF_TC_BODY(root_fstype, tc)
 {
@@ -151,6 +182,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, kconfig);
 	ATF_TP_ADD_TC(tp, elf);
 	ATF_TP_ADD_TC(tp, host_drivers);
+	ATF_TP_ADD_TC(tp, host_drivers_stacked);
 	ATF_TP_ADD_TC(tp, root_fstype);
 	return atf_no_error();
 }
