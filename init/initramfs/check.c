@@ -62,6 +62,45 @@ int elf_machine(const char *path, unsigned int *machine)
 	return 0;
 }
 
+static uint64_t field(const unsigned char *p, unsigned int size, bool le)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < size; i++)
+		v |= (uint64_t)p[le ? i : size - 1 - i] << (8 * i);
+	return v;
+}
+
+int elf_interp(const char *path, bool *dynamic)
+{
+	unsigned char h[64], ph[56];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r = 0;
+	bool le, is64;
+	uint64_t off, num, size;
+
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) || memcmp(h, ELFMAG, SELFMAG)) {
+		close(fd);
+		return -ENOEXEC;
+	}
+	le = h[EI_DATA] == ELFDATA2LSB;
+	is64 = h[EI_CLASS] == ELFCLASS64;
+	/* e_phoff, e_phentsize, e_phnum of Elf64_Ehdr or Elf32_Ehdr. */
+	off = is64 ? field(h + 32, 8, le) : field(h + 28, 4, le);
+	size = field(h + (is64 ? 54 : 42), 2, le);
+	num = field(h + (is64 ? 56 : 44), 2, le);
+	*dynamic = false;
+	for (uint64_t i = 0; i < num && size >= 4 && size <= sizeof(ph) && r == 0; i++) {
+		if (pread(fd, ph, size, (off_t)(off + i * size)) != (ssize_t)size)
+			r = -ENOEXEC;
+		else if (field(ph, 4, le) == PT_INTERP)
+			*dynamic = true;
+	}
+	close(fd);
+	return r;
+}
+
 static const struct { const char *uname; unsigned int em; const char *name; } arches[] = {
 	{ "x86_64", EM_X86_64, "x86-64" },
 	{ "aarch64", EM_AARCH64, "AArch64" },

@@ -151,6 +151,11 @@ int compress_run(const struct ird_compressor *c, const char *in, const char *out
 int kconfig_value(const char *text, const char *sym, char *out, size_t size);
 /* The ELF e_machine of a file: 0, -ENOEXEC (not ELF), or -errno. */
 int elf_machine(const char *path, unsigned int *machine);
+/*
+ * Whether an ELF file asks for a program interpreter (PT_INTERP: linked
+ * dynamically; /init must not be). 0, -ENOEXEC or -errno.
+ */
+int elf_interp(const char *path, bool *dynamic);
 /* The e_machine of the running kernel's architecture (uname), 0 unknown. */
 unsigned int elf_machine_host(void);
 const char *elf_machine_name(unsigned int machine);

@@ -55,11 +55,16 @@ static int check_arch(struct gen *g)
 	char ko[PATH_MAX + 256];
 	const char *sample = sample_module(g, ko, sizeof(ko));
 	unsigned int have, want = 0;
+	bool dynamic = false;
 	int r = elf_machine(g->blkasm, &have);
 
+	r = r ?: elf_interp(g->blkasm, &dynamic);
 	if (r < 0)
 		return gen_fail(r, "%s: %s", g->blkasm,
 				r == -ENOEXEC ? "not an ELF binary" : strerror(-r));
+	if (dynamic)
+		return gen_fail(-ENOEXEC, "%s is linked dynamically: /init has no libraries to "
+				"load (build blkasm static, as make does)", g->blkasm);
 	if (sample && elf_machine(sample, &want) < 0)
 		want = 0;
 	if (!sample && (g->host_only || (g->kver[0] && !g->moddir_arg)))

@@ -230,6 +230,9 @@ errors_body()
 	refused 'arm-blkasm is built for AArch64, but the kernel is x86-64' \
 		"$G" -m kmod -b arm-blkasm -o out/i.gz --add loop
 	refused 'module loop: no module tree' "$G" -b blkasm -o out/i.gz --add loop
+	refused "$G is linked dynamically" "$G" -m kmod -b "$G" -o out/i.gz
+	printf '#!/bin/sh\n' > script
+	refused 'script: not an ELF binary' "$G" -m kmod -b script -o out/i.gz
 	atf_check -s exit:1 -e match:'cannot write no/i.gz: no temporary file in no: ' \
 		"$G" -b blkasm -o no/i.gz
 	echo 'softdep' >> kmod/lib/modules/6.1.0-test/modules.softdep
