@@ -27,6 +27,10 @@
 #   make bench       benchmarks against util-linux, busybox, mdadm, dmsetup
 #                    and initramfs-tools (tests/bench/run.sh, as root: its
 #                    BENCH_* settings are described there)
+# init/initramfs/initramfs.mk:
+#   blkasm-initramfs, the initramfs generator: its host build
+#                    ($(O)/host/blkasm-initramfs, made by make unit), its
+#                    board build ($(B)/blkasm-initramfs) and its install
 #
 # Packages: only make deps installs them. make, make images, make unit and
 # the like never do (they stop at the first missing tool: the compiler and
@@ -174,16 +178,18 @@ UNIT_CPROGS = $(filter $(O)/host/tests/unit/%,$(TEST_CPROGS))
 # are compiled without -Idrivers: a lib test that needs a driver fails to
 # build. Driver-level tests (lib + drivers + fakes) are those named after a
 # folder of drivers/ or the first word of a driver's file (loop_, md_, dm_,
-# thin_, ...), and plan_test and plan_claim_test: they check the parser's
-# and the conflict checks' messages against the real kinds' options
-# (drivers/table.c), which fake kinds would not have.
+# thin_, ...), and plan_test, plan_claim_test and initramfs_wish_test: they
+# check the parser's and the conflict checks' messages and the modules each
+# kind asks for against the real kinds (drivers/table.c), which fake kinds
+# would not have.
 # Every other unit test is a lib test (today retry, cmdline, devspec,
-# modules, uevent, file, graph, exec, exec_down, log, plan_values: the
-# executor and graph tests use tests/unit/fake_driver.c's kinds).
+# devwait, modules, uevent, file, graph, exec, exec_down, log, plan_values,
+# state, and the generator's initramfs_{cpio,modsel,check}: the executor
+# and graph tests use tests/unit/fake_driver.c's kinds).
 DRIVER_WORDS = $(patsubst drivers/%/,%,$(wildcard drivers/*/)) \
 	$(foreach f,$(notdir $(wildcard drivers/*/*.c)),$(firstword $(subst _, ,$(f:.c=))))
 DRIVER_CPROGS = $(filter $(addprefix $(O)/host/tests/unit/,$(addsuffix _%,$(sort \
-	$(DRIVER_WORDS))) plan_test plan_claim_test),$(UNIT_CPROGS))
+	$(DRIVER_WORDS))) plan_test plan_claim_test initramfs_wish_test),$(UNIT_CPROGS))
 LIB_CPROGS = $(filter-out $(DRIVER_CPROGS),$(UNIT_CPROGS))
 LIB_HOST_CPPFLAGS = -Ilib -I/usr/include/blkid -I/usr/include/libmount
 $(LIB_CPROGS:$(O)/host/tests/%=$(O)/host/obj/tests/%.o): HOST_CPPFLAGS = $(LIB_HOST_CPPFLAGS)
@@ -274,7 +280,8 @@ install: $(B)/blkasm
 clean:
 	rm -rf $(O)
 
-include rootfs/images.mk rootfs/kernel.mk tests/check.mk tests/bench/bench.mk
+include rootfs/images.mk rootfs/kernel.mk tests/check.mk tests/bench/bench.mk \
+	init/initramfs/initramfs.mk
 
 -include $(OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(FAKE_OBJS:.o=.d) $(REAL_OBJS:.o=.d) \
 	$(TEST_CPROGS:$(O)/host/tests/%=$(O)/host/obj/tests/%.d) \

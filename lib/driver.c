@@ -113,3 +113,24 @@ void driver_say(char *buf, size_t size, const char *fmt, ...)
 	vsnprintf(buf, size, fmt, ap);
 	va_end(ap);
 }
+
+void mod_wish_add(struct mod_wish *w, const char *name, bool at_boot)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->count; i++)
+		if (!strcmp(w->names[i], name)) {
+			w->at_boot[i] = w->at_boot[i] || at_boot;
+			return;
+		}
+	if (strlen(name) >= MOD_NAME_MAX) {
+		w->err = -ENAMETOOLONG;
+		return;
+	}
+	if (w->count == MOD_WISH_MAX) {
+		w->err = -ENOSPC;
+		return;
+	}
+	snprintf(w->names[w->count], MOD_NAME_MAX, "%s", name);
+	w->at_boot[w->count++] = at_boot;
+}

@@ -44,6 +44,27 @@ struct run_ctx {
 	uint64_t deadline_ms;	/* absolute, sys_now_ms() time */
 };
 
+/*
+ * The kernel modules a plan needs (for the initramfs generator): each
+ * kind names its own, and whether blkasm loads it at boot (from
+ * /etc/blkasm/modules) or the driver loads it on demand (mod_need).
+ */
+#define MOD_WISH_MAX 64
+#define MOD_NAME_MAX 64
+
+struct mod_wish {
+	char names[MOD_WISH_MAX][MOD_NAME_MAX];
+	bool at_boot[MOD_WISH_MAX];
+	unsigned int count;
+	int err;		/* -ENOSPC or -ENAMETOOLONG once a name was lost */
+};
+
+/*
+ * Adds a module name to w once (a name wished again at boot becomes a
+ * boot module). Errors stick in w->err.
+ */
+void mod_wish_add(struct mod_wish *w, const char *name, bool at_boot);
+
 struct node_status {
 	bool present;		/* the device or mount exists now */
 	char detail[256];	/* e.g. backing file, mount source */
@@ -85,6 +106,11 @@ struct driver {
 	int (*down)(struct run_ctx *c, struct plan_node *n);
 	int (*status)(struct run_ctx *c, struct plan_node *n, struct node_status *st);
 	void (*free_conf)(struct plan_node *n);
+	/*
+	 * Optional: the kernel modules a validated node needs, added with
+	 * mod_wish_add(). NULL: none (or built in everywhere).
+	 */
+	void (*modules)(const struct plan_node *n, struct mod_wish *w);
 };
 
 /* The kind of that name in a NULL-terminated table, or NULL. */

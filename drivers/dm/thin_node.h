@@ -131,4 +131,7 @@ int thin_slices_up(struct run_ctx *c, struct plan_node *n, const char *dev,
 		   uint64_t dev_sectors, dev_t devno, struct thin_slices *out);
 int thin_slices_down(struct run_ctx *c, struct plan_node *n);
 
+/* The modules thin-pool and thin nodes need (struct driver.modules). */
+void thin_modules(const struct plan_node *n, struct mod_wish *w);
+
 #endif

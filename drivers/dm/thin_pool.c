@@ -184,6 +184,13 @@ static int pool_status(struct run_ctx *c, struct plan_node *n, struct node_statu
 	return 0;
 }
 
+/* pool_up loads dm_thin_pool (and so dm_mod) through mod_need. */
+void thin_modules(const struct plan_node *n, struct mod_wish *w)
+{
+	(void)n;
+	mod_wish_add(w, "dm_thin_pool", false);
+}
+
 const struct driver thin_pool_driver = {
 	.kind = "thin-pool",
 	.opts = pool_opts,
@@ -194,4 +201,5 @@ const struct driver thin_pool_driver = {
 	.down = pool_down,
 	.status = pool_status,
 	.free_conf = pool_free_conf,
+	.modules = thin_modules,
 };

@@ -318,4 +318,5 @@ const struct driver thin_driver = {
 	.down = thin_down,
 	.status = thin_status,
 	.free_conf = thin_free_conf,
+	.modules = thin_modules,
 };

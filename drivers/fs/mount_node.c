@@ -177,6 +177,23 @@ static int mount_status(struct run_ctx *c, struct plan_node *n, struct node_stat
 	return 0;
 }
 
+/*
+ * A filesystem type must be there before the mount; a probed one is not
+ * known. These are never modules (not tristate), so no tree lists them.
+ */
+static void mount_modules(const struct plan_node *n, struct mod_wish *w)
+{
+	static const char *const kernel_own[] = { "tmpfs", "ramfs", "proc", "sysfs",
+						  "devtmpfs", "devpts", "rootfs" };
+	const char *type = plan_str(n, "type");
+
+	for (size_t i = 0; type && i < sizeof(kernel_own) / sizeof(kernel_own[0]); i++)
+		if (!strcmp(type, kernel_own[i]))
+			return;
+	if (type)
+		mod_wish_add(w, type, true);
+}
+
 const struct driver mount_driver = {
 	.kind = "mount",
 	.opts = mount_opts,
@@ -187,4 +204,5 @@ const struct driver mount_driver = {
 	.up = mount_up,
 	.down = mount_down,
 	.status = mount_status,
+	.modules = mount_modules,
 };

@@ -280,6 +280,13 @@ static int loop_status(struct run_ctx *c, struct plan_node *n, struct node_statu
 	return 0;
 }
 
+/* blkasm loads loop at boot: the driver opens /dev/loop-control directly. */
+static void loop_modules(const struct plan_node *n, struct mod_wish *w)
+{
+	(void)n;
+	mod_wish_add(w, "loop", true);
+}
+
 const struct driver loop_driver = {
 	.kind = "loop",
 	.opts = loop_opts,
@@ -289,4 +296,5 @@ const struct driver loop_driver = {
 	.up = loop_up,
 	.down = loop_down,
 	.status = loop_status,
+	.modules = loop_modules,
 };

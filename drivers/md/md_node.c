@@ -314,6 +314,25 @@ static int md_status(struct run_ctx *c, struct plan_node *n, struct node_status 
 	return 0;
 }
 
+/*
+ * md_up loads md_mod and the level's personality through mod_need; an
+ * array found by its superblock may be of any level when the plan gives
+ * none.
+ */
+static void md_modules(const struct plan_node *n, struct mod_wish *w)
+{
+	static const char *const all[] = { "raid0", "raid1", "raid10", "raid456" };
+	const struct md_conf *mc = md_conf_of(n);
+
+	mod_wish_add(w, "md_mod", false);
+	if (mc && mc->has_level) {
+		mod_wish_add(w, md_level_module(mc->level), false);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		mod_wish_add(w, all[i], false);
+}
+
 const struct driver md_driver = {
 	.kind = "md",
 	.opts = md_opts,
@@ -325,4 +344,5 @@ const struct driver md_driver = {
 	.down = md_down,
 	.status = md_status,
 	.free_conf = md_free_conf,
+	.modules = md_modules,
 };

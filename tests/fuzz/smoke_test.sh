@@ -109,6 +109,39 @@ thinstatus_body()
 	smoke thinstatus
 }
 
+atf_test_case softdep
+softdep_head()
+{
+	atf_set descr "modules.softdep parsing and module selection survive ${SMOKE_SECONDS} s of fuzzing"
+	atf_set timeout 60
+}
+softdep_body()
+{
+	smoke softdep
+}
+
+atf_test_case alias
+alias_head()
+{
+	atf_set descr "modules.alias parsing and alias resolution survive ${SMOKE_SECONDS} s of fuzzing"
+	atf_set timeout 60
+}
+alias_body()
+{
+	smoke alias
+}
+
+atf_test_case kconfig
+kconfig_head()
+{
+	atf_set descr "kernel config and mountinfo reading survive ${SMOKE_SECONDS} s of fuzzing"
+	atf_set timeout 60
+}
+kconfig_body()
+{
+	smoke kconfig
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case cmdline
@@ -118,4 +151,7 @@ atf_init_test_cases()
 	atf_add_test_case mdsb
 	atf_add_test_case dmtable
 	atf_add_test_case thinstatus
+	atf_add_test_case softdep
+	atf_add_test_case alias
+	atf_add_test_case kconfig
 }
