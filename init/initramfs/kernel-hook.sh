@@ -82,7 +82,8 @@ setting()
 	fstype)
 		case $3 in ''|*[!A-Za-z0-9_.-]*) bad "$1" "fstype=$3: expected a filesystem type" ;; esac ;;
 	plan|blkasm|busybox|moddir|kconfig) ;;
-	*) bad "$1" "unknown key $2: expected enabled, plan, output, compression, modules, fstype, host_only, blkasm, busybox, moddir or kconfig" ;;
+	*) bad "$1" "unknown key $2: expected enabled, plan, output, compression, modules,\
+ fstype, host_only, blkasm, busybox, moddir or kconfig" ;;
 	esac
 	eval "$2=\$3"
 }

@@ -189,8 +189,10 @@ bad_config_body()
 	refused 'enabled=yes\n\nenabeld=yes\n' 3 'unknown key enabeld: expected enabled, plan'
 	# Refused even when not enabled: a typo must not switch it off silently.
 	refused 'enabled=no\nenabled=yes please\n' 2 'enabled=yes please: expected yes or no'
-	refused 'enabled=yes\ncompression=bzip2\n' 2 'compression=bzip2: expected gzip, zstd, xz, lz4 or none'
-	refused 'enabled=yes\noutput=/boot/initrd.img\n' 2 'output=/boot/initrd.img: expected an absolute path with VERSION in it'
+	refused 'enabled=yes\ncompression=bzip2\n' 2 \
+		'compression=bzip2: expected gzip, zstd, xz, lz4 or none'
+	refused 'enabled=yes\noutput=/boot/initrd.img\n' 2 \
+		'output=/boot/initrd.img: expected an absolute path with VERSION in it'
 	refused 'enabled=yes\noutput=boot/i-VERSION\n' 2 'output=boot/i-VERSION: expected an absolute path'
 	refused 'enabled=yes\nmodules=loop;rm\n' 2 'modules=loop;rm: expected module names'
 	refused 'enabled=yes\njust words\n' 2 "expected KEY=VALUE, got 'just words'"
@@ -218,8 +220,10 @@ real_generator_body()
 	echo kernel/drivers/block/loop.ko: > $t/modules.dep
 	: > $t/modules.builtin
 	printf 'loop img { file /host/root.img }\n' > etc/blkasm.conf
-	printf 'enabled=yes\nmoddir=%s/kmod\nblkasm=%s/blkasm\nmodules=loop\n' "$PWD" "$PWD" \
-		> etc/blkasm/initramfs.conf
+	# The kernel's config named, so that the machine's /boot is not read.
+	printf 'CONFIG_RD_GZIP=y\n' > config-$V
+	printf 'enabled=yes\nmoddir=%s/kmod\nblkasm=%s/blkasm\nmodules=loop\nkconfig=%s\n' \
+		"$PWD" "$PWD" "$PWD/config-VERSION" > etc/blkasm/initramfs.conf
 	atf_check -o empty -e ignore ./hook postinst
 	mkdir x
 	(cd x && gzip -dc ../boot/blkasm-initramfs-$V.img | cpio -id --quiet) ||
