@@ -5,6 +5,11 @@
 #                                machine), against the host's libblkid/libmount
 #   $(B)/blkasm-initramfs        the board toolchain's static build, installed
 #                                by make install beside blkasm
+# make install also puts kernel-hook.sh in /etc/kernel/postinst.d and
+# postrm.d as zz-blkasm-initramfs (Debian's kernel hooks, pointed at the
+# installed generator), and initramfs.conf.example in share/doc/blkasm: the
+# hooks do nothing until /etc/blkasm/initramfs.conf enables them, and make
+# install never writes that file.
 # tests/unit/initramfs_*_test link init/initramfs/'s parts; the fuzz
 # targets tests/fuzz/{softdep,alias,kconfig}_fuzz link its parsers.
 IRD_SRCS = $(wildcard init/initramfs/*.c)
@@ -43,5 +48,11 @@ install: install-initramfs
 install-initramfs: $(B)/blkasm-initramfs
 	install -D -m 0755 $(B)/blkasm-initramfs $(DESTDIR)$(PREFIX)/sbin/blkasm-initramfs
 	install -D -m 0644 docs/blkasm-initramfs.8 $(DESTDIR)$(MANDIR)/man8/blkasm-initramfs.8
+	$(foreach d,postinst.d postrm.d,install -d $(DESTDIR)/etc/kernel/$(d) && \
+		sed 's|/usr/local/sbin/blkasm-initramfs|$(PREFIX)/sbin/blkasm-initramfs|' \
+		init/initramfs/kernel-hook.sh > $(DESTDIR)/etc/kernel/$(d)/zz-blkasm-initramfs && \
+		chmod 0755 $(DESTDIR)/etc/kernel/$(d)/zz-blkasm-initramfs;)
+	install -D -m 0644 init/initramfs/initramfs.conf.example \
+		$(DESTDIR)$(PREFIX)/share/doc/blkasm/initramfs.conf.example
 
 -include $(IRD_HOST_OBJS:.o=.d) $(IRD_OBJS:.o=.d) $(IRD_FUZZ_OBJS:.o=.d)
