@@ -54,21 +54,25 @@ static bool drain(const struct retry_wake *w)
  * Sleeps up to ms, less when the wake fd has an event that concerns the
  * operation; other events (another device's uevents) do not cut it short,
  * so a busy system cannot burn the attempt cap.
+ * Returns whether such an event ended the wait.
  */
-static void wait_ms(uint64_t ms, const struct retry_wake *w)
+static bool wait_ms(uint64_t ms, const struct retry_wake *w)
 {
 	uint64_t end = sys_now_ms() + ms, now;
 	struct pollfd pfd = { .fd = w ? w->fd : -1, .events = POLLIN };
 
 	if (!w || w->fd < 0) {
 		sys_sleep_ns(ms * 1000000u);
-		return;
+		return false;
 	}
 	do {
 		now = sys_now_ms();
-		if (sys_poll(&pfd, 1, end > now ? (int)(end - now) : 0) <= 0 || drain(w))
-			return;
+		if (sys_poll(&pfd, 1, end > now ? (int)(end - now) : 0) <= 0)
+			return false;
+		if (drain(w))
+			return true;
 	} while (sys_now_ms() < end);
+	return false;
 }
 
 static bool transient(int r)
@@ -88,7 +92,8 @@ int retry_run_wake(const struct retry_policy *p, uint64_t until_ms, retry_op op,
 		   const struct retry_wake *wake, struct retry_result *res)
 {
 	uint64_t start = sys_now_ms(), deadline = start + p->deadline_ms, now;
-	unsigned int n = 0;
+	unsigned int n = 0, timed = 0;
+	bool woken = false;
 	int r;
 
 	if (until_ms && until_ms < deadline)
@@ -96,12 +101,21 @@ int retry_run_wake(const struct retry_policy *p, uint64_t until_ms, retry_op op,
 	for (;;) {
 		r = op(ctx);
 		n++;
+		/*
+		 * An attempt made because the holder let go (its close, its
+		 * uevent) does not spend the cap: a monitor that opens the
+		 * device again within a millisecond, every few milliseconds,
+		 * would otherwise use up 64 attempts in half a second. Those
+		 * are bounded by the deadline and RETRY_WOKEN_FACTOR.
+		 */
+		if (!woken)
+			timed++;
 		now = sys_now_ms();
 		if (r == 0 || !transient(r)) {
 			res->outcome = r == 0 ? RETRY_DONE : RETRY_FAILED;
 			break;
 		}
-		if (n >= p->max_attempts) {
+		if (timed >= p->max_attempts || n >= p->max_attempts * RETRY_WOKEN_FACTOR) {
 			res->outcome = RETRY_ATTEMPT_CAP;
 			break;
 		}
@@ -111,7 +125,7 @@ int retry_run_wake(const struct retry_policy *p, uint64_t until_ms, retry_op op,
 		}
 		uint64_t d = jitter(retry_base_delay(p, n));
 
-		wait_ms(d < deadline - now ? d : deadline - now, wake);
+		woken = wait_ms(d < deadline - now ? d : deadline - now, wake);
 	}
 	res->attempts = n;
 	res->elapsed_ms = now - start;

@@ -14,10 +14,14 @@
  * jitter" from [d/2, d]. A wait ends early when the optional wake fd becomes
  * readable (a uevent, an inotify close event), so a release is noticed at
  * once rather than at the next tick. Both limits apply: at most
- * max_attempts attempts, and no attempt starts after the deadline
- * (min(start + deadline_ms, until_ms: the run's deadline)); one last
- * attempt is made at the deadline itself.
+ * max_attempts attempts after a delay ran its course (an attempt made at
+ * once because the holder let go does not count, and all attempts
+ * together stay under max_attempts * RETRY_WOKEN_FACTOR), and no attempt
+ * starts after the deadline (min(start + deadline_ms, until_ms: the run's
+ * deadline)); one last attempt is made at the deadline itself.
  */
+#define RETRY_WOKEN_FACTOR 16u
+
 struct retry_policy {
 	unsigned int max_attempts;
 	uint32_t first_ms;

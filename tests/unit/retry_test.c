@@ -313,6 +313,58 @@ ATF_TC_BODY(irrelevant_events_do_not_end_wait, tc)
 	ATF_CHECK_EQ(s.at_ms[1], FAKE_T0_MS + 20);
 }
 
+/* Busy for its first ctx calls, then done. */
+static int busy_for(void *ctx)
+{
+	unsigned int *left = ctx;
+
+	return *left && (*left)-- ? -EBUSY : 0;
+}
+
+/*
+ * A monitor that lets go every 6 ms and opens again within a millisecond:
+ * every release wakes an attempt, and those do not spend the cap of 64
+ * (md_stop_race on the aarch64 board met it in 0.5 s this way).
+ */
+ATF_TC_WITHOUT_HEAD(woken_attempts_do_not_spend_cap);
+ATF_TC_BODY(woken_attempts_do_not_spend_cap, tc)
+{
+	struct retry_result res;
+	unsigned int left = 100;
+	int fd;
+
+	setup(0);
+	fd = fake_event_fd();
+	for (unsigned int i = 1; i <= 200; i++)
+		fake_wake_at(fd, FAKE_T0_MS + 6 * i);
+	ATF_CHECK_EQ(retry_run(&RETRY_DEVICE_BUSY, until, busy_for, &left, fd, &res), 0);
+	ATF_CHECK_EQ(res.outcome, RETRY_DONE);
+	ATF_CHECK_EQ(res.attempts, 101);
+	/* At most one release (6 ms) per attempt once the delays pass 6 ms. */
+	ATF_CHECK_MSG(res.elapsed_ms <= 101 * 6, "elapsed %llu ms",
+		      (unsigned long long)res.elapsed_ms);
+}
+
+/* Woken attempts are bounded all the same: by RETRY_WOKEN_FACTOR. */
+ATF_TC_WITHOUT_HEAD(woken_attempts_bounded);
+ATF_TC_BODY(woken_attempts_bounded, tc)
+{
+	const struct retry_policy p = {
+		.max_attempts = 4, .first_ms = 100, .max_ms = 100, .deadline_ms = 100000,
+	};
+	struct retry_result res;
+	unsigned int left = 1000;
+	int fd;
+
+	setup(0);
+	fd = fake_event_fd();
+	for (unsigned int i = 1; i <= 200; i++)
+		fake_wake_at(fd, FAKE_T0_MS + i);
+	ATF_CHECK_EQ(retry_run(&p, until, busy_for, &left, fd, &res), -EBUSY);
+	check_result(&res, RETRY_ATTEMPT_CAP, 4 * RETRY_WOKEN_FACTOR, 4 * RETRY_WOKEN_FACTOR - 1,
+		     -EBUSY);
+}
+
 ATF_TC_WITHOUT_HEAD(wake_fd_without_event_waits_full);
 ATF_TC_BODY(wake_fd_without_event_waits_full, tc)
 {
@@ -404,6 +456,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, non_transient_error_stops);
 	ATF_TP_ADD_TC(tp, wake_fd_ends_wait_early);
 	ATF_TP_ADD_TC(tp, wake_fd_without_event_waits_full);
+	ATF_TP_ADD_TC(tp, woken_attempts_do_not_spend_cap);
+	ATF_TP_ADD_TC(tp, woken_attempts_bounded);
 	ATF_TP_ADD_TC(tp, base_delay_doubles_to_cap);
 	ATF_TP_ADD_TC(tp, describe_text);
 	ATF_TP_ADD_TC(tp, describe_after_run);
