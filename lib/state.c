@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *state_dir(void)
 {
@@ -64,19 +65,11 @@ static bool keep(const struct plan_node *n, bool was_recorded)
 	return was_recorded && n->state != NODE_DOWN;
 }
 
-int state_save(const struct plan *p, const bool *recorded)
+static int write_nodes(int fd, const struct plan *p, const bool *recorded)
 {
-	char path[512], line[512];
-	int fd, r = 0;
+	char line[512];
+	int r = 0;
 
-	r = file_mkdirs(state_dir(), 0755);
-	if (r < 0)
-		return r;
-	state_path(path, sizeof(path));
-	/* No FIFO or device in its place: the open would wait for a reader. */
-	fd = file_open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644, false);
-	if (fd < 0)
-		return fd;
 	for (unsigned int i = 0; i < p->count && r >= 0; i++) {
 		const struct plan_node *n = &p->nodes[i];
 		int len;
@@ -86,12 +79,44 @@ int state_save(const struct plan *p, const bool *recorded)
 		len = snprintf(line, sizeof(line), "node %s %s %s %s\n", n->name, n->kind,
 			       n->created ? "created" : "adopted",
 			       n->device[0] ? n->device : "-");
-		if (len > 0 && (size_t)len < sizeof(line)) {
-			ssize_t w = sys_write(fd, line, (size_t)len);
+		if (len < 0 || (size_t)len >= sizeof(line))
+			return -ENAMETOOLONG;	/* never dropped silently */
+		ssize_t w = sys_write(fd, line, (size_t)len);
 
-			r = w < 0 ? (int)w : w == len ? 0 : -EIO;
-		}
+		r = w < 0 ? (int)w : w == len ? 0 : -EIO;
 	}
+	return r;
+}
+
+/*
+ * Written whole to STATE.new, synced, then renamed over the record: a
+ * power cut or a full disk leaves the old record or the new one, never a
+ * torn one. Something not a regular file in the record's place (a FIFO)
+ * is refused, not replaced.
+ */
+int state_save(const struct plan *p, const bool *recorded)
+{
+	char path[512], tmp[520];
+	struct stat st;
+	int fd, r;
+
+	r = file_mkdirs(state_dir(), 0755);
+	if (r < 0)
+		return r;
+	state_path(path, sizeof(path));
+	if (sys_lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -ESPIPE;
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	fd = file_open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644, false);
+	if (fd < 0)
+		return fd;
+	r = write_nodes(fd, p, recorded);
+	if (r == 0)
+		r = sys_fsync(fd);
 	sys_close(fd);
+	if (r == 0)
+		r = sys_rename(tmp, path);
+	if (r < 0)
+		sys_unlinkat(AT_FDCWD, tmp, 0);
 	return r < 0 ? r : 0;
 }

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/netlink.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
@@ -122,6 +123,11 @@ int sys_fsync(int fd)
 int sys_symlink(const char *target, const char *path)
 {
 	return ret(symlink(target, path));
+}
+
+int sys_rename(const char *oldpath, const char *newpath)
+{
+	return ret(rename(oldpath, newpath));
 }
 
 int sys_close_watch(const char *path)

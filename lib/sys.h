@@ -28,6 +28,8 @@ ssize_t sys_pread(int fd, void *buf, size_t len, uint64_t off);
 ssize_t sys_pwrite(int fd, const void *buf, size_t len, uint64_t off);
 int sys_fsync(int fd);
 int sys_symlink(const char *target, const char *path);
+/* rename(2): replaces newpath at once (a reader sees the old or the new). */
+int sys_rename(const char *oldpath, const char *newpath);
 /* An inotify fd (non-blocking) that becomes readable when a file opened
  * through path is closed: a holder letting go of a device node. */
 int sys_close_watch(const char *path);

@@ -439,6 +439,46 @@ int sys_access(const char *path, int mode)
 	return sys_stat(path, &st);
 }
 
+/* A removed entry keeps its slot (fds refer to slots) under a dead name. */
+static void drop_entry(int i)
+{
+	free(fake.files[i].path);
+	fake.files[i].path = strdup("(removed)");
+	if (!fake.files[i].path)
+		fake_die("out of memory");
+}
+
+void fake_fs_remove(const char *path)
+{
+	int i = find_file(path);
+
+	if (i >= 0)
+		drop_entry(i);
+}
+
+int sys_rename(const char *oldpath, const char *newpath)
+{
+	char want[4096];
+	int r = fake_failure(FAKE_RENAME, newpath), i = find_file(oldpath),
+	    j = find_file(newpath);
+
+	fake_sb_printf(&fake.trace, "rename %s %s", oldpath, newpath);
+	if (r)
+		return r;
+	if (i < 0)
+		return -ENOENT;
+	if (j >= 0 && S_ISDIR(fake.files[j].mode))
+		return -EISDIR;
+	if (j >= 0 && j != i)
+		drop_entry(j);
+	norm(newpath, want, sizeof(want));
+	free(fake.files[i].path);
+	fake.files[i].path = strdup(want);
+	if (!fake.files[i].path)
+		fake_die("out of memory");
+	return 0;
+}
+
 int sys_mkdir(const char *path, mode_t mode)
 {
 	int r = fake_failure(FAKE_MKDIR, path);

@@ -142,4 +142,7 @@ int fake_fd_alloc(enum fd_kind kind, int file);
 ssize_t fake_take_item(struct fdent *e, int fd, void *buf, size_t len,
 		       int *from_kernel);
 
+/* fake_fs.c: forgets the file at path (sys_unlinkat). */
+void fake_fs_remove(const char *path);
+
 #endif

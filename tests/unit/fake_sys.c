@@ -272,6 +272,7 @@ int sys_unlinkat(int dirfd, const char *name, int flags)
 	(void)dirfd;
 	(void)flags;
 	fake_sb_printf(&fake.trace, "unlink %s", name);
+	fake_fs_remove(name);
 	return 0;
 }
 

@@ -54,7 +54,8 @@
  * makedev(254, 1) and the file's table index + 1.
  *
  * Defaults of the rest: sys_mount, sys_umount, sys_chdir, sys_chroot,
- * sys_unlinkat, sys_dup2 (returns "to"), sys_sync, sys_kill: succeed and are recorded
+ * sys_unlinkat (which forgets the file), sys_rename, sys_dup2 (returns
+ * "to"), sys_sync, sys_kill: succeed and are recorded
  * in fake_trace(), as are sys_mkdir, sys_mknod and sys_rmdir. sys_fs_magic,
  * sys_execve, sys_reboot: -ENOSYS; so are sys_spawn and sys_waitpid unless
  * a process was scripted (fake_spawn_script). Writes to fds 1 and 2 (never
@@ -167,6 +168,7 @@ enum fake_op {
 	FAKE_MOUNT,		/* by target */
 	FAKE_FINIT,		/* by the module file's path */
 	FAKE_UEVENT_SOCKET,	/* path ignored */
+	FAKE_RENAME,		/* sys_rename, by the new path */
 	FAKE_OP_COUNT,
 };
 

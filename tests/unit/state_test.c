@@ -4,6 +4,7 @@
  * its place, and says when it could not be written whole.
  */
 #include "fake_sys.h"
+#include "file.h"
 #include "plan.h"
 #include "state.h"
 
@@ -66,7 +67,7 @@ ATF_TC_WITHOUT_HEAD(write_errors);
 ATF_TC_BODY(write_errors, tc)
 {
 	one_node();
-	fake_fail(FAKE_WRITE, "/run/t/state", -ENOSPC);
+	fake_fail(FAKE_WRITE, "/run/t/state.new", -ENOSPC);
 	ATF_CHECK_EQ(state_save(&plan, NULL), -ENOSPC);
 	plan_free(&plan);
 	/* A file where the folder would be: nothing recorded, nothing to read. */
@@ -78,10 +79,46 @@ ATF_TC_BODY(write_errors, tc)
 	plan_free(&plan);
 }
 
+/*
+ * The record is replaced whole: written to state.new, synced, renamed. A
+ * write or rename that fails leaves the old record as it was, and no
+ * state.new behind.
+ */
+ATF_TC_WITHOUT_HEAD(replaced_whole);
+ATF_TC_BODY(replaced_whole, tc)
+{
+	const char *old = "node a loop created /dev/loop3";	/* file_read drops the newline */
+	char buf[128];
+
+	one_node();
+	strcpy(plan.nodes[0].device, "/dev/loop4");
+	fake_file_add("/run/t/state", "node a loop created /dev/loop3\n");
+	fake_fail(FAKE_WRITE, "/run/t/state.new", -ENOSPC);
+	ATF_CHECK_EQ(state_save(&plan, NULL), -ENOSPC);
+	ATF_CHECK(file_read("/run/t/state", buf, sizeof(buf)) > 0 && !strcmp(buf, old));
+	ATF_CHECK(!file_exists("/run/t/state.new"));
+
+	fake_fail(FAKE_WRITE, "/run/t/state.new", 0);
+	fake_fail(FAKE_RENAME, "/run/t/state", -EIO);
+	ATF_CHECK_EQ(state_save(&plan, NULL), -EIO);
+	ATF_CHECK(file_read("/run/t/state", buf, sizeof(buf)) > 0 && !strcmp(buf, old));
+	ATF_CHECK(!file_exists("/run/t/state.new"));
+
+	fake_fail(FAKE_RENAME, "/run/t/state", 0);
+	ATF_CHECK_EQ(state_save(&plan, NULL), 0);
+	ATF_CHECK_STREQ(fake_file_written("/run/t/state"), "node a loop created /dev/loop4\n");
+	ATF_CHECK(strstr(fake_trace(), "fsync /run/t/state.new") != NULL);
+	ATF_CHECK(strstr(fake_trace(), "rename /run/t/state.new /run/t/state") != NULL);
+	ATF_CHECK(!file_exists("/run/t/state.new"));
+	ATF_CHECK_EQ(fake_open_fds(), 0);
+	plan_free(&plan);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, save_and_load);
 	ATF_TP_ADD_TC(tp, fifo_refused_at_once);
 	ATF_TP_ADD_TC(tp, write_errors);
+	ATF_TP_ADD_TC(tp, replaced_whole);
 	return atf_no_error();
 }
