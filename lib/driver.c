@@ -93,18 +93,6 @@ int driver_bad(struct plan *p, struct plan_error *err, const struct plan_opt *o,
 	return r;
 }
 
-int driver_bad_at(struct plan *p, struct plan_error *err, struct plan_pos pos,
-		  const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = plan_vfail(err, p, pos, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
 void driver_say(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;

@@ -136,9 +136,7 @@ int driver_resolve(struct run_ctx *c, struct plan_node *n, const char *value,
 int driver_bad(struct plan *p, struct plan_error *err, const struct plan_opt *o,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* The same at a position (n->name_pos for what is missing). */
-int driver_bad_at(struct plan *p, struct plan_error *err, struct plan_pos pos,
-		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* At a position (n->name_pos for what is missing): plan_fail (plan.h). */
 
 /*
  * Claims (struct plan_claim): what a node takes, in a space of things of

@@ -103,6 +103,13 @@ struct plan_error {
 	char msg[512];
 };
 
+/*
+ * A plan error at pos: fills err (file from p) and returns -EINVAL. The
+ * one formatter of plan errors; driver_bad (driver.h) is it at an option.
+ */
+int plan_fail(struct plan_error *err, const struct plan *p, struct plan_pos pos,
+	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* "FILE:LINE:COL: MSG" (or "FILE: MSG" without a position) into buf. */
 const char *plan_error_str(const struct plan_error *err, char *buf, size_t size);
 

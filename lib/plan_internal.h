@@ -15,9 +15,6 @@
 
 #include <stdarg.h>
 
-/* Fills err (file from p) and returns -EINVAL. */
-int plan_fail(struct plan_error *err, const struct plan *p, struct plan_pos pos,
-	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int plan_vfail(struct plan_error *err, const struct plan *p, struct plan_pos pos,
 	       const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 

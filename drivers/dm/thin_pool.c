@@ -43,8 +43,8 @@ static int check_devices(struct plan *p, struct plan_node *n, struct thin_pool_c
 		return driver_bad(p, err, dev, "thin-pool '%s' takes either device or metadata and "
 			   "data", n->name);
 	if (!dev && !(meta && data))
-		return driver_bad_at(p, err, n->name_pos, "thin-pool '%s' needs metadata and data, "
-				     "or device", n->name);
+		return plan_fail(err, p, n->name_pos, "thin-pool '%s' needs metadata and data, "
+				 "or device", n->name);
 	if (o && !dev)
 		return driver_bad(p, err, o, "metadata-size of thin-pool '%s' goes with device", n->name);
 	if (o && (size < (2u << 20) || size > (16ull << 30) || size % 4096))
@@ -97,8 +97,8 @@ static int pool_validate(struct plan *p, struct plan_node *n, struct plan_error 
 		if (o)
 			return driver_bad(p, err, o, "thin-pool '%s': '%s' is not a device-mapper name",
 				   n->name, pc->dm_name);
-		return driver_bad_at(p, err, n->name_pos, "thin-pool '%s': the node's name does not "
-				     "make a device-mapper name (set name)", n->name);
+		return plan_fail(err, p, n->name_pos, "thin-pool '%s': the node's name does not "
+				 "make a device-mapper name (set name)", n->name);
 	}
 	snprintf(pc->dm_uuid, sizeof(pc->dm_uuid), DM_UUID_PREFIX "pool-%s",
 		 pc->dm_name + strlen(THIN_NAME_PREFIX));

@@ -159,10 +159,10 @@ static int check_twice(struct plan *p, struct plan_node *n, const struct plan_op
 	for (unsigned int j = 1; o && j < o->nvalues; j++)
 		for (unsigned int i = 0; i < j; i++)
 			if (!strcmp(o->values[i].text, o->values[j].text))
-				return driver_bad_at(p, err, o->values[j].pos,
-						     "md node '%s' lists member %s twice (first "
-						     "at %u:%u)", n->name, o->values[j].text,
-						     o->values[i].pos.line, o->values[i].pos.col);
+				return plan_fail(err, p, o->values[j].pos,
+						 "md node '%s' lists member %s twice (first "
+						 "at %u:%u)", n->name, o->values[j].text,
+						 o->values[i].pos.line, o->values[i].pos.col);
 	return 0;
 }
 
@@ -189,8 +189,8 @@ int md_validate(struct plan *p, struct plan_node *n, struct plan_error *err)
 	if (r < 0)
 		return r;
 	if (!members && !mc->has_uuid)
-		return driver_bad_at(p, err, n->name_pos, "md node '%s' needs members or a uuid",
-				     n->name);
+		return plan_fail(err, p, n->name_pos, "md node '%s' needs members or a uuid",
+				 n->name);
 	if (members && members->nvalues > MD_MAX_MEMBERS)
 		return driver_bad(p, err, members, "md node '%s' has %u members, at most %u",
 			   n->name, members->nvalues, MD_MAX_MEMBERS);
