@@ -13,28 +13,39 @@ $(B)/busybox.stamp: rootfs/busybox.sh | $(NEED_DEPS)
 	$(Q)$(SCRIPT_ENV) rootfs/busybox.sh $(B)/busybox
 	$(Q)touch $@
 
-# Both module lists are packed; only board/$(BOARD)/modules is loaded at
-# boot, modules.ondemand when a driver needs it. An initramfs with a plan
-# file: initramfs-plan (tests/board/boot-plan.conf: the plan's nodes come
-# up in the root's graph at boot) and initramfs-stack (the full stack, root
-# on a thin volume on md on loops, booted with root=/dev/mapper/blkasm-root).
+# Every board initramfs is written by the generator, blkasm-initramfs
+# (init/initramfs/; its host build runs here, for either board: the
+# aarch64 one is a cross build), from the board kernel's module tree and
+# config, the board's blkasm and busybox (the rescue shell), with
+# SOURCE_DATE_EPOCH=0. board/$(BOARD)/modules is loaded at boot (--add);
+# the plain initramfs also packs board/$(BOARD)/modules.ondemand, loaded by
+# blkasm's drivers when needed (--pack). An image with a plan packs what
+# the generator derives from that plan, not the on-demand list:
+# initramfs-plan (tests/board/boot-plan.conf: the plan's nodes come up in
+# the root's graph at boot) and initramfs-stack (the full stack, root on a
+# thin volume on md on loops, booted with root=/dev/mapper/blkasm-root).
+# Each image's module list is kept beside it (OUT.list, --list).
 MODULE_LISTS = board/$(BOARD)/modules board/$(BOARD)/modules.ondemand
-INITRAMFS_DEPS = $(B)/blkasm $(B)/busybox.stamp $(B)/kernel.stamp \
-	$(MODULE_LISTS) rootfs/initramfs.sh rootfs/modules.sh
-# $(call initramfs,OUT,PLAN...)
-initramfs = rootfs/initramfs.sh -o board/$(BOARD)/modules.ondemand $(1) $(B)/blkasm \
-	$(B)/busybox $(B)/kernel board/$(BOARD)/modules $(2)
+modlist = $(shell sed -e 's/\#.*//' $(1))
+BOOT_MODULES := $(call modlist,board/$(BOARD)/modules)
+ONDEMAND_MODULES := $(call modlist,board/$(BOARD)/modules.ondemand)
+IRD_HOST = $(O)/host/blkasm-initramfs
+INITRAMFS_DEPS = $(B)/blkasm $(B)/busybox.stamp $(B)/kernel.stamp $(MODULE_LISTS) $(IRD_HOST)
+# $(call initramfs,OUT,PLAN): PLAN empty for the plain image.
+initramfs = SOURCE_DATE_EPOCH=0 $(IRD_HOST) -m $(B)/kernel/modules -K $(B)/kernel/config \
+	-b $(B)/blkasm --busybox $(B)/busybox $(addprefix --add ,$(BOOT_MODULES)) \
+	$(if $(2),-c $(2),$(addprefix --pack ,$(ONDEMAND_MODULES))) --list -o $(1) > $(1).list
 
 $(B)/initramfs.cpio.gz: $(INITRAMFS_DEPS)
-	$(E) CPIO $@
+	$(E) IRD $@
 	$(Q)$(call initramfs,$@)
 
 $(B)/initramfs-plan.cpio.gz: $(INITRAMFS_DEPS) tests/board/boot-plan.conf
-	$(E) CPIO $@
+	$(E) IRD $@
 	$(Q)$(call initramfs,$@,tests/board/boot-plan.conf)
 
 $(B)/initramfs-stack.cpio.gz: $(INITRAMFS_DEPS) tests/board/guest/stack-plan.conf
-	$(E) CPIO $@
+	$(E) IRD $@
 	$(Q)$(call initramfs,$@,tests/board/guest/stack-plan.conf)
 
 $(B)/root.img: $(B)/busybox.stamp rootfs/root-image.sh rootfs/init.sh

@@ -28,7 +28,7 @@
 # the kernel arch and cross compiler, both config fragments, the patches
 # (names and contents) and this script. Other builds are left in place.
 #
-# OUT, laid out like kernel.sh's for initramfs.sh and modules.sh:
+# OUT, laid out like kernel.sh's for blkasm-initramfs -m and modules.sh:
 #   OUT/image OUT/kver OUT/config OUT/System.map OUT/key
 #   OUT/modules/lib/modules/<kver>/modules.builtin, modules.dep (empty:
 #   everything is built in)

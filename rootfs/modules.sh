@@ -1,6 +1,6 @@
 #!/bin/sh
 # Pack kernel modules with their modules.dep closure into a root tree, for
-# initramfs.sh and test-image.sh.
+# peer-busybox.sh (make bench) and test-image.sh.
 #
 # usage: modules.sh KERNEL_DIR ROOT LIST...
 #   KERNEL_DIR  from kernel.sh (kver, modules/lib/modules/<kver>/)

@@ -15,8 +15,8 @@
 struct gen {
 	/* Options. */
 	const char *moddir_arg, *blkasm, *plan_path, *out, *config_arg, *busybox;
-	const char *fstype, *adds[GEN_MAX_ADD];
-	unsigned int nadds;
+	const char *fstype, *adds[GEN_MAX_ADD], *packs[GEN_MAX_ADD];
+	unsigned int nadds, npacks;
 	const struct ird_compressor *comp;
 	bool host_only, list;
 	uint32_t mtime;

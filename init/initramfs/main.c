@@ -23,8 +23,8 @@
 
 static const char usage[] =
 	"usage: blkasm-initramfs [-k VERSION] [-m DIR] [-b BLKASM] [-c PLAN] [-C COMP]\n"
-	"           [-K CONFIG] [--fstype TYPE] [--add MODULE]... [--host-only]\n"
-	"           [--busybox DIR] [--list] -o OUTPUT\n"
+	"           [-K CONFIG] [--fstype TYPE] [--add MODULE]... [--pack MODULE]...\n"
+	"           [--host-only] [--busybox DIR] [--list] -o OUTPUT\n"
 	"  -k VERSION     the kernel's modules in /lib/modules/VERSION (or under -m)\n"
 	"  -m DIR         a folder made by the kernel build's modules_install\n"
 	"  -b BLKASM      the blkasm binary for the target (default " IRD_DEFAULT_BLKASM ")\n"
@@ -33,6 +33,8 @@ static const char usage[] =
 	"  -K CONFIG      the kernel's .config (default: /boot/config-VERSION, build/.config)\n"
 	"  --fstype TYPE  the root filesystem's type\n"
 	"  --add MODULE   a module to load at boot (repeatable)\n"
+	"  --pack MODULE  a module packed, not loaded at boot: blkasm's drivers load it\n"
+	"                 when a plan needs it (repeatable)\n"
 	"  --host-only    this machine's root disk drivers and root filesystem type\n"
 	"  --busybox DIR  a rescue shell: DIR/busybox and DIR/applets\n"
 	"  --list         print what was packed\n";
@@ -64,11 +66,12 @@ static int parse_epoch(struct gen *g)
 	return 0;
 }
 
-enum { LOPT_FSTYPE = 256, LOPT_ADD, LOPT_HOST_ONLY, LOPT_BUSYBOX, LOPT_LIST };
+enum { LOPT_FSTYPE = 256, LOPT_ADD, LOPT_PACK, LOPT_HOST_ONLY, LOPT_BUSYBOX, LOPT_LIST };
 
 static const struct option longopts[] = {
 	{ "fstype", required_argument, NULL, LOPT_FSTYPE },
 	{ "add", required_argument, NULL, LOPT_ADD },
+	{ "pack", required_argument, NULL, LOPT_PACK },
 	{ "host-only", no_argument, NULL, LOPT_HOST_ONLY },
 	{ "busybox", required_argument, NULL, LOPT_BUSYBOX },
 	{ "list", no_argument, NULL, LOPT_LIST },
@@ -94,6 +97,11 @@ static int option(struct gen *g, int c, const char **comp)
 		if (g->nadds == GEN_MAX_ADD)
 			return gen_fail(-E2BIG, "more than %d --add", GEN_MAX_ADD);
 		g->adds[g->nadds++] = optarg;
+		return 0;
+	case LOPT_PACK:
+		if (g->npacks == GEN_MAX_ADD)
+			return gen_fail(-E2BIG, "more than %d --pack", GEN_MAX_ADD);
+		g->packs[g->npacks++] = optarg;
 		return 0;
 	case 'h': fputs(usage, stdout); exit(0);
 	default: fputs(usage, stderr); return -EINVAL;
@@ -171,6 +179,8 @@ static int wishes(struct gen *g)
 
 	for (unsigned int i = 0; i < g->nadds; i++)
 		mod_wish_add(&g->wish, g->adds[i], true);
+	for (unsigned int i = 0; i < g->npacks; i++)
+		mod_wish_add(&g->wish, g->packs[i], false);
 	if (g->host_only)
 		r = host_only(g);
 	r = r ?: load_plan(g);

@@ -6,7 +6,7 @@
 # Debian's initramfs-tools (mkinitramfs, as root, in a private mount
 # namespace). Both take Debian's binaries of this host's architecture.
 $(B)/peer-busybox.cpio.gz: $(B)/busybox.stamp $(B)/kernel.stamp $(MODULE_LISTS) \
-		rootfs/peer-busybox.sh rootfs/peer-busybox-init.sh rootfs/initramfs.sh \
+		rootfs/peer-busybox.sh rootfs/peer-busybox-init.sh \
 		rootfs/modules.sh rootfs/debtools.sh | $(NEED_DEPS)
 	$(E) CPIO $@
 	$(Q)$(SCRIPT_ENV) rootfs/peer-busybox.sh $@ $(B)/busybox $(B)/kernel $(MODULE_LISTS) \
