@@ -16,6 +16,10 @@ linux-libc-dev-arm64-cross
 clang libclang-rt-14-dev
 linux-source-6.1 bc bison flex libelf-dev libssl-dev patch
 gnuplot-nox initramfs-tools mdadm"
+# Debian's own kernel installed on the host as a user would install it: the
+# x86_64 board test initramfs_generator packs an image for it with
+# blkasm-initramfs -k VERSION and boots /boot/vmlinuz-VERSION.
+[ "$(dpkg --print-architecture)" != amd64 ] || PKGS="$PKGS linux-image-amd64"
 
 SRC=/etc/apt/sources.list.d/debian.sources
 need_update=

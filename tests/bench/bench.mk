@@ -21,8 +21,14 @@ $(B)/initramfs-benchmd.cpio.gz: $(INITRAMFS_DEPS) tests/bench/boot-md.conf
 	$(E) CPIO $@
 	$(Q)$(call initramfs,$@,tests/bench/boot-md.conf)
 
+# The generator's image for a loop root as a plan (tests/board/loop-plan.conf),
+# for the size table next to the full stack's (initramfs-stack.cpio.gz).
+$(B)/initramfs-loop.cpio.gz: $(INITRAMFS_DEPS) tests/board/loop-plan.conf
+	$(E) IRD $@
+	$(Q)$(call initramfs,$@,tests/board/loop-plan.conf)
+
 HOST_DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
-BENCH_IMAGES = $(B)/initramfs-benchmd.cpio.gz
+BENCH_IMAGES = $(B)/initramfs-benchmd.cpio.gz $(B)/initramfs-loop.cpio.gz
 ifeq ($(DEB_ARCH),$(HOST_DEB_ARCH))
 BENCH_IMAGES += $(B)/peer-busybox.cpio.gz $(B)/peer-itools.img
 endif

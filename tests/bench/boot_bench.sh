@@ -459,7 +459,9 @@ size_table()
 {
 	echo "| tool | image (compression) | compressed | unpacked (cpio stream) | files |"
 	echo "|---|---|---:|---:|---:|"
-	size_row blkasm "$DIR/initramfs.cpio.gz"
+	size_row "blkasm-initramfs: loop root plan" "$DIR/initramfs-loop.cpio.gz"
+	size_row "blkasm-initramfs: full-stack plan" "$DIR/initramfs-stack.cpio.gz"
+	size_row "blkasm-initramfs: board lists, no plan" "$DIR/initramfs.cpio.gz"
 	size_row "busybox peer" "$DIR/peer-busybox.cpio.gz"
 	size_row "Debian initramfs-tools" "$DIR/peer-itools.img"
 }
@@ -651,6 +653,12 @@ report()
 	echo "kernel probes asynchronously, reading files, planning, logging)."
 	echo
 	echo "## Initramfs size"
+	echo
+	echo "blkasm's images are written by blkasm-initramfs, gzip, for the board's"
+	echo "kernel: the loop root plan packs loop and ext4 only, the full stack md"
+	echo "raid1 and dm-thin too, and the board image without a plan every module"
+	echo "of both board lists. The peers pack the board lists (busybox) or what"
+	echo "initramfs-tools' MODULES=most takes."
 	echo
 	size_table
 	echo
