@@ -713,6 +713,7 @@ main()
 	[ "$ARCH" = "$(uname -m)" ] ||
 		die "the peers take Debian's binaries of this host: run it with BOARD=qemu-$(uname -m)"
 	for f in blkasm root.img disk.img test-disk.img initramfs.cpio.gz initramfs-stack.cpio.gz \
+			initramfs-loop.cpio.gz \
 			initramfs-benchmd.cpio.gz peer-busybox.cpio.gz peer-itools.img; do
 		[ -f "$DIR/$f" ] || die "no $DIR/$f (make bench builds it)"
 	done
