@@ -18,7 +18,7 @@ $(B)/peer-itools.img: $(B)/kernel.stamp rootfs/peer-itools.sh | $(NEED_DEPS)
 
 # blkasm's initramfs for the md layout of the boot benchmark (root=/dev/md0).
 $(B)/initramfs-benchmd.cpio.gz: $(INITRAMFS_DEPS) tests/bench/boot-md.conf
-	$(E) CPIO $@
+	$(E) IRD $@
 	$(Q)$(call initramfs,$@,tests/bench/boot-md.conf)
 
 # The generator's image for a loop root as a plan (tests/board/loop-plan.conf),
