@@ -441,31 +441,6 @@ ops_table()
 	done
 }
 
-size_row()	# NAME FILE
-{
-	local cat=cat how=none files bytes
-	case $(head -c 4 "$2" | od -An -tx1 | tr -d ' \n') in
-	1f8b*) cat="gzip -dc" how=gzip ;;
-	28b52ffd) cat="zstd -dcq" how=zstd ;;
-	esac
-	bytes=$($cat < "$2" | wc -c)
-	files=$($cat < "$2" | cpio -it --quiet 2>/dev/null | wc -l)
-	printf '| %s | %s (%s) | %.2f MB | %.2f MB | %d |\n' "$1" "$(basename "$2")" "$how" \
-		"$(awk -v b="$(stat -c %s "$2")" 'BEGIN { print b / 1e6 }')" \
-		"$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" "$files"
-}
-
-size_table()
-{
-	echo "| tool | image (compression) | compressed | unpacked (cpio stream) | files |"
-	echo "|---|---|---:|---:|---:|"
-	size_row "blkasm-initramfs: loop root plan" "$DIR/initramfs-loop.cpio.gz"
-	size_row "blkasm-initramfs: full-stack plan" "$DIR/initramfs-stack.cpio.gz"
-	size_row "blkasm-initramfs: board lists, no plan" "$DIR/initramfs.cpio.gz"
-	size_row "busybox peer" "$DIR/peer-busybox.cpio.gz"
-	size_row "Debian initramfs-tools" "$DIR/peer-itools.img"
-}
-
 scale_table()
 {
 	local k n
@@ -654,13 +629,7 @@ report()
 	echo
 	echo "## Initramfs size"
 	echo
-	echo "blkasm's images are written by blkasm-initramfs, gzip, for the board's"
-	echo "kernel: the loop root plan packs loop and ext4 only, the full stack md"
-	echo "raid1 and dm-thin too, and the board image without a plan every module"
-	echo "of both board lists. The peers pack the board lists (busybox) or what"
-	echo "initramfs-tools' MODULES=most takes."
-	echo
-	size_table
+	echo "In size.md (tests/bench/size_bench.sh, the first step of make bench)."
 	echo
 	echo "## Scale"
 	echo
@@ -713,7 +682,6 @@ main()
 	[ "$ARCH" = "$(uname -m)" ] ||
 		die "the peers take Debian's binaries of this host: run it with BOARD=qemu-$(uname -m)"
 	for f in blkasm root.img disk.img test-disk.img initramfs.cpio.gz initramfs-stack.cpio.gz \
-			initramfs-loop.cpio.gz \
 			initramfs-benchmd.cpio.gz peer-busybox.cpio.gz peer-itools.img; do
 		[ -f "$DIR/$f" ] || die "no $DIR/$f (make bench builds it)"
 	done

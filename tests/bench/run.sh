@@ -1,5 +1,5 @@
 #!/bin/sh
-# make bench: every benchmark in turn, each writing a Markdown report in
+# make bench: every benchmark in turn (sizes first, no boots), each writing a Markdown report in
 # O/bench and printing it. Speed goals live here, never in timed test
 # assertions.
 #
@@ -18,6 +18,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 mkdir -p "$O/bench"
 rc=0
+"$(dirname "$0")/size_bench.sh" "$B" "$O/bench/size.md" || rc=1
 "$(dirname "$0")/loop_bench.sh" "$B/blkasm" "$O/host/tests/bench/hold" \
 	"$O/host/tests/race/prober" "$O/bench/loop.md" || rc=1
 "$(dirname "$0")/md_bench.sh" "$B" "$O/bench/md.md" || rc=1
