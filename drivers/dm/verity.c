@@ -208,13 +208,13 @@ static int check_live(const char *name, const struct verity_want *w,
 	struct dm_target live;
 	int r = dm_status(name, true, &live, 1);
 
+	if (r == -ENOSPC || r == 0) {
+		driver_say(why, size, "it has %s targets", r ? "several" : "no");
+		return -EEXIST;
+	}
 	if (r < 0) {
 		driver_say(why, size, "its table cannot be read: %s", strerror(-r));
 		return r;
-	}
-	if (r != 1) {
-		driver_say(why, size, "it has %d targets", r);
-		return -EEXIST;
 	}
 	return same_table(&live, w, vc, why, size) ? 0 : -EEXIST;
 }

@@ -237,6 +237,22 @@ ATF_TC_BODY(refuse_veritysetup, tc)
 	ATF_CHECK_EQ(ADOPT("verity", "v"), -EEXIST);
 	CHECK_WHY(node("v"), "its hash device is 7:2, the plan's 7:1; left alone");
 	ATF_CHECK_EQ(fake_dm_count(DM_DEV_REMOVE), 0);
+
+	/* Two targets: not what the plan makes. */
+	devices(TWO("\tname vroot\n"), good_sb(), 16384);
+	{
+		struct dm_target t[2] = { { .start = 0, .length = 1024 },
+					  { .start = 1024, .length = 1024 } };
+
+		fake_dm_add("vroot", UUID_VS);
+		snprintf(t[0].type, sizeof(t[0].type), "verity");
+		snprintf(t[0].params, sizeof(t[0].params), TABLE);
+		snprintf(t[1].type, sizeof(t[1].type), "zero");
+		ATF_REQUIRE_EQ(dm_load("vroot", t, 2, true), 0);
+		ATF_REQUIRE_EQ(dm_resume("vroot"), 0);
+	}
+	ATF_CHECK_EQ(ADOPT("verity", "v"), -EEXIST);
+	CHECK_WHY(node("v"), "is in the way: it has several targets; left alone");
 }
 
 ATF_TC_WITHOUT_HEAD(status_corrupted);
