@@ -188,6 +188,14 @@ int verity_sb_fit(const struct verity_sb *sb, const struct verity_fit *f,
 		return BAD("%s: verity: hash-offset %llu is not a multiple of 512 inside the "
 			   "device's %llu bytes", f->hash_dev, (unsigned long long)f->hash_offset,
 			   (unsigned long long)f->hash_bytes);
+	if (sb->data_block_size < f->data_sector)
+		return BAD("%s: verity superblock: data_block_size %u is smaller than the data "
+			   "device's %u-byte blocks", f->data_dev, sb->data_block_size,
+			   f->data_sector);
+	if (sb->hash_block_size < f->hash_sector)
+		return BAD("%s: verity superblock: hash_block_size %u is smaller than the hash "
+			   "device's %u-byte blocks", f->hash_dev, sb->hash_block_size,
+			   f->hash_sector);
 	start = (f->hash_offset + VERITY_SB_SIZE + sb->hash_block_size - 1) / sb->hash_block_size;
 	if (data_end > f->data_bytes)
 		return BAD("%s: verity superblock: data_blocks %llu of %u bytes need %llu bytes, "

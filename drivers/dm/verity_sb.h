@@ -63,12 +63,14 @@ struct verity_fit {
 	uint64_t data_bytes, hash_bytes;	/* the devices' sizes */
 	uint64_t hash_offset;			/* bytes: where the superblock is */
 	bool same;				/* data and hash are one device */
+	uint32_t data_sector, hash_sector;	/* logical block sizes (0: 512) */
 };
 
 /*
- * Whether sb's data and hash tree fit the devices: the data blocks on the
- * data device, the tree after the superblock on the hash device, and on
- * one device the tree after the data. Writes the tree's first hash block
+ * Whether sb's data and hash tree fit the devices: blocks no smaller than
+ * their device's logical blocks (the kernel refuses them), the data blocks
+ * on the data device, the tree after the superblock on the hash device,
+ * and on one device the tree after the data. Writes the tree's first hash block
  * and the device's size in sectors. Returns 0, or -EINVAL with why naming
  * the device and the field.
  */

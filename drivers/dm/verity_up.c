@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,24 @@ static int read_sb(struct plan_node *n, const char *path, uint64_t off, struct v
 	return verity_sb_parse(buf, (size_t)got, path, sb, n->why, sizeof(n->why));
 }
 
+/* A device's logical block size (BLKSSZGET): what the kernel reads it in. */
+static int sector_size(struct plan_node *n, const char *path, uint32_t *out)
+{
+	int fd = sys_open(path, O_RDONLY | O_CLOEXEC, 0), size = 512, r = fd;
+
+	if (fd >= 0) {
+		r = sys_ioctl(fd, BLKSSZGET, &size);
+		sys_close(fd);
+	}
+	if (r < 0) {
+		driver_say(n->why, sizeof(n->why), "cannot read the block size of %s: %s", path,
+			   strerror(-r));
+		return r;
+	}
+	*out = (uint32_t)size;
+	return 0;
+}
+
 static int devices(struct run_ctx *c, struct plan_node *n, struct verity_want *w,
 		   struct verity_fit *f)
 {
@@ -63,7 +82,8 @@ static int devices(struct run_ctx *c, struct plan_node *n, struct verity_want *w
 	*f = (struct verity_fit){ .data_dev = w->data, .hash_dev = w->hash,
 				  .data_bytes = dsec * 512, .hash_bytes = hsec * 512,
 				  .hash_offset = vc->hash_offset, .same = w->ddev == w->hdev };
-	return 0;
+	r = sector_size(n, w->data, &f->data_sector);
+	return r ? r : sector_size(n, w->hash, &f->hash_sector);
 }
 
 int verity_want(struct run_ctx *c, struct plan_node *n, struct verity_want *w)

@@ -3,9 +3,9 @@
  * libFuzzer target: verity_sb_parse on an exactly-sized copy of the input
  * (ASan reports any read past its end), then, for what parses, the table
  * line and the fit on devices whose sizes and hash offset come from the
- * 24 bytes after the superblock (when there are; one more byte's low
- * bit: one device for both). What parses must be sane; what fits must lie
- * inside its devices.
+ * 24 bytes after the superblock (when there are; a 25th byte's low bit:
+ * one device for both; a 26th: the devices' logical block sizes). What
+ * parses must be sane; what fits must lie inside its devices.
  */
 #include "dm/dm.h"
 #include "dm/verity_sb.h"
@@ -48,7 +48,9 @@ static void fit(const struct verity_sb *sb, const uint8_t *d, size_t len)
 {
 	struct verity_fit f = { .data_dev = "d", .hash_dev = "h", .data_bytes = le64(d),
 				.hash_bytes = le64(d + 8), .hash_offset = le64(d + 16),
-				.same = len > 24 && (d[24] & 1) };
+				.same = len > 24 && (d[24] & 1),
+				.data_sector = len > 25 ? 512u << (d[25] & 3) : 0,
+				.hash_sector = len > 25 ? 512u << (d[25] >> 2 & 3) : 0 };
 	uint64_t start = 0, sectors = 0, tree;
 	char why[200];
 
@@ -58,6 +60,7 @@ static void fit(const struct verity_sb *sb, const uint8_t *d, size_t len)
 	}
 	CHECK(verity_tree_blocks(sb->data_blocks, sb->hash_block_size,
 				 verity_digest_size(sb->algorithm), &tree) == 0);
+	CHECK(sb->data_block_size >= f.data_sector && sb->hash_block_size >= f.hash_sector);
 	CHECK(sectors * 512 == sb->data_blocks * sb->data_block_size);
 	CHECK(sectors * 512 <= f.data_bytes);
 	CHECK(start * sb->hash_block_size >= f.hash_offset + VERITY_SB_SIZE);

@@ -184,6 +184,11 @@ ATF_TC_BODY(sb_fit, tc)
 					      .hash_offset = 1000 }, &start, &sectors), -EINVAL);
 	ATF_CHECK_STREQ(why, "/dev/vdc: verity: hash-offset 1000 is not a multiple of 512 "
 			"inside the device's 2097152 bytes");
+	ATF_CHECK_EQ(fit((struct verity_fit){ .data_bytes = 1 << 20, .hash_bytes = 16384,
+					      .data_sector = 4096, .hash_sector = 8192 },
+			 &start, &sectors), -EINVAL);
+	ATF_CHECK_STREQ(why, "/dev/vdc: verity superblock: hash_block_size 4096 is smaller "
+			"than the hash device's 8192-byte blocks");
 	ATF_CHECK_EQ(start, 257);	/* untouched by failures */
 }
 

@@ -11,6 +11,8 @@
 #include "thin_fixture.h"
 #include "verity_fixture.h"
 
+#include <linux/fs.h>
+
 #define ROOT SHA256_ROOT
 #define DATA_DEV "/dev/vdb"
 #define HASH_DEV "/dev/vdc"
@@ -184,6 +186,28 @@ ATF_TC_BODY(up_refused, tc)
 		"not 512");
 }
 
+/* veritysetup format --hash=sha1 --data-block-size=512 --hash-block-size=1024 --format=0 */
+ATF_TC_WITHOUT_HEAD(up_sector_size);
+ATF_TC_BODY(up_sector_size, tc)
+{
+	uint8_t sb[VERITY_SB_SIZE];
+	const int big = 4096;
+
+	sb_image(sb, SB_SHA1, sizeof(SB_SHA1));
+	devices(VERITY("\thash h\n\troot-hash " SHA1_ROOT "\n"), sb, 4096);
+	ATF_REQUIRE_EQ_MSG(UP("verity", "v"), 0, "%s", node("v")->why);
+	ATF_CHECK_STREQ(fake_dm_table("blkasm-v", false, 0), "0 64 verity 0 7:0 7:1 512 1024 "
+			"64 1 sha1 " SHA1_ROOT " -");
+
+	/* A disk of 4 KiB sectors cannot hold 512-byte verity blocks. */
+	devices(VERITY("\thash h\n\troot-hash " SHA1_ROOT "\n"), sb, 4096);
+	fake_ioctl_push_data(BLKSSZGET, 0, &big, sizeof(big));
+	ATF_CHECK_EQ(UP("verity", "v"), -EINVAL);
+	ATF_CHECK_STREQ(node("v")->why, DATA_DEV ": verity superblock: data_block_size 512 is "
+			"smaller than the data device's 4096-byte blocks");
+	ATF_CHECK_EQ(fake_dm_count(DM_DEV_CREATE), 0);
+}
+
 /* A device made by `veritysetup open ... vroot`, as the kernel reports it. */
 static void veritysetup_open(const char *params, const char *status)
 {
@@ -281,6 +305,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, up_policy);
 	ATF_TP_ADD_TC(tp, up_same_device);
 	ATF_TP_ADD_TC(tp, up_refused);
+	ATF_TP_ADD_TC(tp, up_sector_size);
 	ATF_TP_ADD_TC(tp, adopt_own);
 	ATF_TP_ADD_TC(tp, adopt_veritysetup);
 	ATF_TP_ADD_TC(tp, refuse_veritysetup);
