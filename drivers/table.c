@@ -8,6 +8,7 @@ extern const struct driver md_driver;
 extern const struct driver mount_driver;
 extern const struct driver thin_pool_driver;
 extern const struct driver thin_driver;
+extern const struct driver verity_driver;
 
 const struct driver *const driver_table[] = {
 	&device_driver,
@@ -16,5 +17,6 @@ const struct driver *const driver_table[] = {
 	&mount_driver,
 	&thin_driver,
 	&thin_pool_driver,
+	&verity_driver,
 	NULL,
 };

@@ -142,6 +142,28 @@ kconfig_body()
 	smoke kconfig
 }
 
+atf_test_case verity_sb
+verity_sb_head()
+{
+	atf_set descr "verity_sb_parse, verity_sb_fit and verity_table survive ${SMOKE_SECONDS} s of fuzzing"
+	atf_set timeout 60
+}
+verity_sb_body()
+{
+	smoke verity_sb
+}
+
+atf_test_case verity_status
+verity_status_head()
+{
+	atf_set descr "verity_status_parse survives ${SMOKE_SECONDS} s of fuzzing"
+	atf_set timeout 60
+}
+verity_status_body()
+{
+	smoke verity_status
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case cmdline
@@ -151,6 +173,8 @@ atf_init_test_cases()
 	atf_add_test_case mdsb
 	atf_add_test_case dmtable
 	atf_add_test_case thinstatus
+	atf_add_test_case verity_sb
+	atf_add_test_case verity_status
 	atf_add_test_case softdep
 	atf_add_test_case alias
 	atf_add_test_case kconfig

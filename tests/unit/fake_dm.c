@@ -337,7 +337,7 @@ static int dev_suspend(struct fdev *d, struct dm_ioctl *io)
 static bool known_type(const char *type)
 {
 	static const char *const types[] = {
-		"linear", "error", "zero", "striped", "flakey", "thin-pool", "thin",
+		"linear", "error", "zero", "striped", "flakey", "thin-pool", "thin", "verity",
 	};
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)

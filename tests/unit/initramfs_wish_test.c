@@ -52,6 +52,9 @@ ATF_TC_BODY(kinds, tc)
 	ATF_CHECK_STREQ(wishes("thin-pool p { metadata /dev/vdb; data /dev/vdc }\n"
 			       "thin t { pool p; id 1; size 1G }\n"),
 			"dm_thin_pool:demand");
+	ATF_CHECK_STREQ(wishes("verity v { data /dev/vdb; hash /dev/vdc; root-hash "
+			       "f46f8a920527a744ba6ce431024eb504fa3f6b0606680b05f8fcc05e2b55a602 }\n"),
+			"dm_mod:demand dm_verity:demand");
 	ATF_CHECK_STREQ(wishes("mount a { device /dev/vdb; target /a; type xfs }\n"
 			       "mount b { device /dev/vdc; target /b }\n"
 			       "mount c { device /dev/vdd; target /c; type tmpfs }\n"),
