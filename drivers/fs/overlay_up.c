@@ -176,8 +176,8 @@ int overlay_adopt(struct run_ctx *c, struct plan_node *n)
 	if (!mountinfo_find(target, &dev, type, sizeof(type)))
 		return 0;
 	if (strcmp(type, "overlay")) {
-		driver_say(n->why, sizeof(n->why), "%s already has a %s filesystem mounted",
-			   target, type[0] ? type : "another");
+		driver_say(n->why, sizeof(n->why), "%s already has another filesystem mounted "
+			   "(%s)", target, type[0] ? type : "of unknown type");
 		return -EEXIST;
 	}
 	driver_say(n->summary, sizeof(n->summary), "overlay on %s (found mounted)", target);
