@@ -31,40 +31,41 @@ static void unescape(char *s)
 
 /*
  * One line: "36 35 98:0 /root /mnt rw,noatime master:1 - ext4 /dev/vda rw";
- * the optional fields end at " - ", then the filesystem type.
+ * the optional fields end at " - ", then the type, source and options.
  */
-static bool parse_line(const char *line, const char *target, dev_t *dev, char *type,
-		       size_t size)
+static bool parse_line(const char *line, const char *target, struct mountinfo *mi)
 {
 	unsigned int maj, min;
 	const char *dash;
-	char point[4096], fs[64] = "";
+	char point[4096];
 
 	if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &maj, &min, point) != 3)
 		return false;
 	unescape(point);
 	if (strcmp(point, target))
 		return false;
+	memset(mi, 0, sizeof(*mi));
 	dash = strstr(line, " - ");
-	if (dash && sscanf(dash + 3, "%63s", fs) != 1)
-		fs[0] = '\0';
-	*dev = makedev(maj, min);
-	if (type)
-		snprintf(type, size, "%s", fs);
+	if (dash && sscanf(dash + 3, "%63s %*s %1023s", mi->fstype, mi->options) < 1)
+		mi->fstype[0] = '\0';
+	mi->dev = makedev(maj, min);
 	return true;
 }
 
-int mountinfo_find(const char *target, dev_t *dev, char *fstype, size_t size)
+int mountinfo_find(const char *target, struct mountinfo *mi)
 {
 	char *text = NULL, *save = NULL;
+	struct mountinfo last;
 	int found = 0;
 
 	if (file_slurp("/proc/self/mountinfo", 8u << 20, &text, NULL) < 0)
 		return 0;
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (parse_line(line, target, dev, fstype, size))
+		if (parse_line(line, target, &last))
 			found = 1;
 	free(text);
+	if (found)
+		*mi = last;
 	return found;
 }
 

@@ -10,13 +10,19 @@ struct run_ctx;
 
 /* What the kinds that mount (mount, overlay) share. */
 
+/* A mount as /proc/self/mountinfo shows it. */
+struct mountinfo {
+	dev_t dev;
+	char fstype[64];
+	char options[1024];	/* the filesystem's own (the last field), as shown */
+};
+
 /*
- * What /proc/self/mountinfo says is mounted on target: the last mount
- * there (it hides the others), its device number and, when fstype is not
- * NULL, its filesystem type. Returns 1 when found, 0 when nothing is
- * mounted there (or mountinfo cannot be read).
+ * What is mounted on target: the last mount there (it hides the others).
+ * Returns 1 with mi filled when found, 0 when nothing is mounted there
+ * (or mountinfo cannot be read).
  */
-int mountinfo_find(const char *target, dev_t *dev, char *fstype, size_t size);
+int mountinfo_find(const char *target, struct mountinfo *mi);
 
 /*
  * Unmounts target, retried while it is busy (RETRY_DEVICE_BUSY) until the

@@ -42,7 +42,12 @@ static int mount_validate(struct plan *p, struct plan_node *n, struct plan_error
 /* The device number mounted on target: 1 when found, 0 when none. */
 static int mounted_on(const char *target, dev_t *dev)
 {
-	return mountinfo_find(target, dev, NULL, 0);
+	struct mountinfo mi;
+
+	if (!mountinfo_find(target, &mi))
+		return 0;
+	*dev = mi.dev;
+	return 1;
 }
 
 static int mount_adopt(struct run_ctx *c, struct plan_node *n)

@@ -21,23 +21,34 @@
  */
 #define OVL_DATA_MAX 4096
 
-/* "lowerdir=A:B,upperdir=U,workdir=W" into buf. */
-static int build_data(const struct run_ctx *c, struct plan_node *n,
-		      const struct ovl_dirs *d, char *buf, size_t size)
+/* The lower layers' mount points, "A:B", into buf; false when too long. */
+static bool lower_list(const struct run_ctx *c, const struct plan_node *n, char *buf,
+		       size_t size)
 {
 	const struct plan_opt *lo = plan_opt(n, "lower");
-	size_t used = (size_t)snprintf(buf, size, "lowerdir=");
+	size_t used = 0;
 
+	buf[0] = '\0';
 	for (unsigned int k = 0; k < lo->nvalues && used < size; k++) {
 		const char *point = ovl_lower_point(c->plan, lo->values[k].text);
 
 		used += (size_t)snprintf(buf + used, size - used, "%s%s", k ? ":" : "",
 					 point ? point : "");
 	}
-	if (used < size)
-		used += (size_t)snprintf(buf + used, size - used, ",upperdir=%s,workdir=%s",
-					 d->upper, d->work);
-	if (used >= size) {
+	return used < size;
+}
+
+/* "lowerdir=A:B,upperdir=U,workdir=W" into buf. */
+static int build_data(const struct run_ctx *c, struct plan_node *n,
+		      const struct ovl_dirs *d, char *buf, size_t size)
+{
+	char lower[OVL_DATA_MAX];
+	int len = -1;
+
+	if (lower_list(c, n, lower, sizeof(lower)))
+		len = snprintf(buf, size, "lowerdir=%s,upperdir=%s,workdir=%s", lower,
+			       d->upper, d->work);
+	if (len < 0 || (size_t)len >= size) {
 		driver_say(n->why, sizeof(n->why), "cannot mount overlay on %s: its options "
 			   "would be longer than the kernel takes (%zu bytes)",
 			   plan_str(n, "target"), size - 1);
@@ -160,24 +171,59 @@ int overlay_up(struct run_ctx *c, struct plan_node *n)
 /* Is an overlay mounted on target? */
 static bool overlay_on(const char *target)
 {
-	char type[64];
-	dev_t dev;
+	struct mountinfo mi;
 
-	return mountinfo_find(target, &dev, type, sizeof(type)) && !strcmp(type, "overlay");
+	return mountinfo_find(target, &mi) && !strcmp(mi.fstype, "overlay");
+}
+
+/* The value of key= in a comma-separated option list, into buf ("" if none). */
+static void option_value(const char *options, const char *key, char *buf, size_t size)
+{
+	size_t klen = strlen(key);
+
+	buf[0] = '\0';
+	for (const char *o = options; *o;) {
+		size_t len = strcspn(o, ",");
+
+		if (len > klen && !strncmp(o, key, klen) && o[klen] == '=') {
+			snprintf(buf, size, "%.*s", (int)(len - klen - 1), o + klen + 1);
+			return;
+		}
+		o += len + (o[len] == ',');
+	}
+}
+
+/* An overlay there is this node's when it has its layers (as the kernel shows them). */
+static bool same_layers(const struct run_ctx *c, const struct plan_node *n,
+			const struct mountinfo *mi)
+{
+	char want[OVL_DATA_MAX], have[OVL_DATA_MAX];
+	struct ovl_dirs d;
+
+	if (ovl_dirs_of(n, &d) < 0 || !lower_list(c, n, want, sizeof(want)))
+		return false;
+	option_value(mi->options, "lowerdir", have, sizeof(have));
+	if (strcmp(have, want))
+		return false;
+	option_value(mi->options, "upperdir", have, sizeof(have));
+	return !strcmp(have, d.upper);
 }
 
 int overlay_adopt(struct run_ctx *c, struct plan_node *n)
 {
 	const char *target = plan_str(n, "target");
-	char type[64];
-	dev_t dev;
+	struct mountinfo mi;
 
-	(void)c;
-	if (!mountinfo_find(target, &dev, type, sizeof(type)))
+	if (!mountinfo_find(target, &mi))
 		return 0;
-	if (strcmp(type, "overlay")) {
+	if (strcmp(mi.fstype, "overlay")) {
 		driver_say(n->why, sizeof(n->why), "%s already has another filesystem mounted "
-			   "(%s)", target, type[0] ? type : "of unknown type");
+			   "(%s)", target, mi.fstype[0] ? mi.fstype : "of unknown type");
+		return -EEXIST;
+	}
+	if (!same_layers(c, n, &mi)) {
+		driver_say(n->why, sizeof(n->why), "%s already has an overlay of other layers "
+			   "mounted (%s)", target, mi.options);
 		return -EEXIST;
 	}
 	driver_say(n->summary, sizeof(n->summary), "overlay on %s (found mounted)", target);
@@ -188,16 +234,15 @@ int overlay_adopt(struct run_ctx *c, struct plan_node *n)
 int overlay_down(struct run_ctx *c, struct plan_node *n)
 {
 	const char *target = plan_str(n, "target");
-	char type[64];
+	struct mountinfo mi;
 	struct ovl_dirs d;
-	dev_t dev;
 	int r = 0;
 
 	if (overlay_on(target))
 		r = fs_unmount(c, n, target);
 	if (r < 0 || ovl_dirs_of(n, &d) < 0 || !d.tmpfs)
 		return r;
-	if (mountinfo_find(d.base, &dev, type, sizeof(type)) && !strcmp(type, "tmpfs"))
+	if (mountinfo_find(d.base, &mi) && !strcmp(mi.fstype, "tmpfs"))
 		r = fs_unmount(c, n, d.base);
 	if (r == 0)
 		sys_rmdir(d.base);

@@ -210,7 +210,8 @@ ATF_TC_BODY(up_options_too_long, tc)
 }
 
 #define MI_TMPFS "30 1 0:40 / " TMPFS_DIR " rw,nosuid,nodev - tmpfs tmpfs rw\n"
-#define MI_OVERLAY "31 1 0:41 / /merged rw shared:5 - overlay overlay rw,lowerdir=/lower\n"
+#define MI_OVERLAY "31 1 0:41 / /merged rw shared:5 - overlay overlay rw,relatime," \
+	"lowerdir=/lower,upperdir=" TMPFS_DIR "/upper,workdir=" TMPFS_DIR "/work,uuid=on\n"
 #define MI_EXT4 "32 1 8:1 / /merged rw - ext4 /dev/vda1 rw\n"
 
 ATF_TC_WITHOUT_HEAD(down_overlay_then_tmpfs);
@@ -281,6 +282,33 @@ ATF_TC_BODY(adopt_and_status, tc)
 	plan_free(&plan);
 }
 
+/* An overlay of other layers on the target is not this node's. */
+ATF_TC_WITHOUT_HEAD(adopt_checks_the_layers);
+ATF_TC_BODY(adopt_checks_the_layers, tc)
+{
+	struct plan_node *n;
+
+	plan_of(LOWERS PERSIST "overlay o { lower img base; upper /persist/u; target /merged }\n");
+	n = node("o");
+	fake_file_add("/proc/self/mountinfo", "31 1 0:41 / /merged rw - overlay overlay "
+		      "rw,lowerdir=/lower:/base,upperdir=/persist/u,workdir=/persist/work\n");
+	ATF_CHECK_EQ(n->drv->adopt(&ctx, n), 1);
+	/* Lower layers in another order. */
+	fake_file_add("/proc/self/mountinfo", "31 1 0:41 / /merged rw - overlay overlay "
+		      "rw,lowerdir=/base:/lower,upperdir=/persist/u,workdir=/persist/work\n");
+	ATF_CHECK_EQ(n->drv->adopt(&ctx, n), -EEXIST);
+	ATF_CHECK_STREQ(n->why, "/merged already has an overlay of other layers mounted "
+			"(rw,lowerdir=/base:/lower,upperdir=/persist/u,workdir=/persist/work)");
+	/* Another upper folder, or none. */
+	fake_file_add("/proc/self/mountinfo", "31 1 0:41 / /merged rw - overlay overlay "
+		      "rw,lowerdir=/lower:/base,upperdir=/persist/v,workdir=/persist/work\n");
+	ATF_CHECK_EQ(n->drv->adopt(&ctx, n), -EEXIST);
+	fake_file_add("/proc/self/mountinfo", "31 1 0:41 / /merged ro - overlay overlay "
+		      "ro,lowerdir=/lower:/base\n");
+	ATF_CHECK_EQ(n->drv->adopt(&ctx, n), -EEXIST);
+	plan_free(&plan);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, up_tmpfs);
@@ -296,5 +324,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, down_folder_upper_leaves_it);
 	ATF_TP_ADD_TC(tp, down_leaves_other_mounts);
 	ATF_TP_ADD_TC(tp, adopt_and_status);
+	ATF_TP_ADD_TC(tp, adopt_checks_the_layers);
 	return 0;
 }
