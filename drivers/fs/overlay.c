@@ -9,6 +9,7 @@
  */
 #include "driver.h"
 #include "overlay.h"
+#include "state.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -36,10 +37,13 @@ int ovl_dirs_of(const struct plan_node *n, struct ovl_dirs *d)
 	int len;
 
 	if (!upper) {
+		len = snprintf(d->base, sizeof(d->base), "%s/overlay/%s", state_dir(), n->name);
+		/* The longer of the two folders inside it. */
+		if (len < 0 || (size_t)len + sizeof("/upper") > sizeof(d->base))
+			return -ENAMETOOLONG;
 		d->tmpfs = true;
-		snprintf(d->base, sizeof(d->base), "%s/%.63s", OVERLAY_RUN_DIR, n->name);
-		snprintf(d->upper, sizeof(d->upper), "%s/upper", d->base);
-		snprintf(d->work, sizeof(d->work), "%s/work", d->base);
+		snprintf(d->upper, sizeof(d->upper), "%.*s/upper", len, d->base);
+		snprintf(d->work, sizeof(d->work), "%.*s/work", len, d->base);
 		return 0;
 	}
 	if (work)
@@ -201,8 +205,11 @@ static int overlay_validate(struct plan *p, struct plan_node *n, struct plan_err
 	if (r == 0)
 		r = check_upper_kind(p, n, err);
 	if (r == 0 && ovl_dirs_of(n, &d) < 0)
-		r = driver_bad(p, err, plan_opt(n, "upper"), "upper folder %s: its work folder's "
-			       "path would be too long", plan_str(n, "upper"));
+		r = plan_opt(n, "upper") ?
+		    driver_bad(p, err, plan_opt(n, "upper"), "upper folder %s: its work "
+			       "folder's path would be too long", plan_str(n, "upper")) :
+		    plan_fail(err, p, n->name_pos, "the tmpfs folder of overlay node '%s' below "
+			      "%s would have too long a path", n->name, state_dir());
 	if (r == 0 && !d.tmpfs)
 		r = check_folders(p, i, &d, err);
 	if (r == 0)

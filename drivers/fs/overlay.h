@@ -9,19 +9,18 @@
 #include "driver.h"
 #include "plan.h"
 
-/* A tmpfs upper layer lives in its own tmpfs here, per node: DIR/NAME. */
-#define OVERLAY_RUN_DIR "/run/blkasm/overlay"
-
 struct ovl_dirs {
 	bool tmpfs;		/* the upper layer is RAM */
-	char base[128];		/* tmpfs: its mount point; else "" */
+	char base[PATH_MAX];	/* tmpfs: its mount point; else "" */
 	char upper[PATH_MAX], work[PATH_MAX];
 };
 
 /*
  * A node's upper and work folders, defaults filled in: a tmpfs upper layer
- * has BASE/upper and BASE/work; a folder's work folder is by default its
- * sibling "work". Returns 0 or -ENAMETOOLONG.
+ * is a tmpfs of its own on BASE, state_dir()/overlay/NAME (/run/blkasm at
+ * boot, so it moves into the new root with /run), with BASE/upper and
+ * BASE/work; a folder's work folder is by default its sibling "work".
+ * Returns 0 or -ENAMETOOLONG.
  */
 int ovl_dirs_of(const struct plan_node *n, struct ovl_dirs *d);
 
