@@ -2,7 +2,8 @@
 # The overlay kind on this machine's kernel: a squashfs image on a real
 # loop device under a tmpfs upper layer and under a folder on an ext4
 # image; writes land in the upper layer, a second up adopts, down leaves
-# nothing mounted, and only the folder's changes survive the next up.
+# nothing mounted, and only the folder's changes survive the next up. An
+# erofs image's type is probed.
 
 bin()
 {
@@ -140,8 +141,42 @@ work_on_other_filesystem_cleanup()
 	cleanup_all
 }
 
+atf_test_case erofs_probed cleanup
+erofs_probed_head()
+{
+	atf_set descr "an erofs image as the lower layer, its type probed"
+	atf_set require.user root
+	atf_set timeout 60
+}
+erofs_probed_body()
+{
+	require_overlay
+	grep -qw erofs /proc/filesystems || atf_skip "no erofs in this kernel"
+	command -v mkfs.erofs >/dev/null || atf_skip "no mkfs.erofs"
+	export BLKASM_RUN_DIR="$(pwd)/run"
+	W=$(pwd)
+	mkdir -p stage && echo "from erofs" > stage/hello
+	mkfs.erofs root.erofs stage >/dev/null 2>&1 || atf_fail "mkfs.erofs"
+	cat > plan.conf <<CONF
+loop img { file $W/root.erofs; read-only yes }
+mount lower { device img; target $W/mnt/lower; read-only yes }
+overlay o { lower lower; target $W/mnt/o }
+CONF
+	atf_check -s exit:0 -e match:"lower: /dev/loop[0-9]+ mounted on $W/mnt/lower \(erofs, ro\)" \
+		"$(bin)" -c plan.conf up
+	atf_check -o inline:"from erofs\n" cat mnt/o/hello
+	atf_check -s exit:0 -e ignore "$(bin)" -c plan.conf down
+	mounts > mounts.out
+	atf_check -o empty cat mounts.out
+}
+erofs_probed_cleanup()
+{
+	cleanup_all
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case ram_and_folder
 	atf_add_test_case work_on_other_filesystem
+	atf_add_test_case erofs_probed
 }
