@@ -210,6 +210,10 @@ static int overlay_validate(struct plan *p, struct plan_node *n, struct plan_err
 			       "folder's path would be too long", plan_str(n, "upper")) :
 		    plan_fail(err, p, n->name_pos, "the tmpfs folder of overlay node '%s' below "
 			      "%s would have too long a path", n->name, state_dir());
+	if (r == 0 && d.tmpfs && strpbrk(d.base, OVL_BAD_CHARS))
+		r = plan_fail(err, p, n->name_pos, "the tmpfs folder %s of overlay node '%s': "
+			      "overlayfs cannot take ',', ':' or '\\' in a layer's path (set "
+			      "BLKASM_RUN_DIR)", d.base, n->name);
 	if (r == 0 && !d.tmpfs)
 		r = check_folders(p, i, &d, err);
 	if (r == 0)

@@ -5,6 +5,8 @@
  */
 #include "plan_fixture.h"
 
+#include <stdlib.h>
+
 #define IMG "mount img { device /dev/vdb; target /lower; read-only yes }\n"
 #define PERSIST "mount persist { device /dev/vdc; target /persist }\n"
 
@@ -97,6 +99,19 @@ ATF_TC_BODY(folder_errors, tc)
 		    "a layer's path");
 }
 
+/* A tmpfs upper layer lives below BLKASM_RUN_DIR, which overlayfs must take. */
+ATF_TC_WITHOUT_HEAD(tmpfs_folder_path);
+ATF_TC_BODY(tmpfs_folder_path, tc)
+{
+	ATF_REQUIRE_EQ(setenv("BLKASM_RUN_DIR", "/tmp/a:b", 1), 0);
+	check_error(IMG "overlay o { lower img; target /m }",
+		    "2:9: the tmpfs folder /tmp/a:b/overlay/o of overlay node 'o': overlayfs "
+		    "cannot take ',', ':' or '\\' in a layer's path (set BLKASM_RUN_DIR)");
+	ATF_REQUIRE_EQ(setenv("BLKASM_RUN_DIR", "/tmp/ab", 1), 0);
+	check_error(IMG "overlay o { lower img; target /m }", "(valid)");
+	unsetenv("BLKASM_RUN_DIR");
+}
+
 /* Upper and work on one filesystem: the mount node holding each. */
 ATF_TC_WITHOUT_HEAD(folders_on_two_mounts);
 ATF_TC_BODY(folders_on_two_mounts, tc)
@@ -158,6 +173,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, target_errors);
 	ATF_TP_ADD_TC(tp, upper_kind_errors);
 	ATF_TP_ADD_TC(tp, folder_errors);
+	ATF_TP_ADD_TC(tp, tmpfs_folder_path);
 	ATF_TP_ADD_TC(tp, folders_on_two_mounts);
 	ATF_TP_ADD_TC(tp, folder_claims);
 	ATF_TP_ADD_TC(tp, edges);
