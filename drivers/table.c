@@ -6,6 +6,7 @@ extern const struct driver device_driver;
 extern const struct driver loop_driver;
 extern const struct driver md_driver;
 extern const struct driver mount_driver;
+extern const struct driver overlay_driver;
 extern const struct driver thin_pool_driver;
 extern const struct driver thin_driver;
 extern const struct driver verity_driver;
@@ -15,6 +16,7 @@ const struct driver *const driver_table[] = {
 	&loop_driver,
 	&md_driver,
 	&mount_driver,
+	&overlay_driver,
 	&thin_driver,
 	&thin_pool_driver,
 	&verity_driver,

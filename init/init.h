@@ -19,6 +19,9 @@
 #define HOST_NODE "host"
 #define IMAGE_NODE "rootimg"
 #define ROOT_NODE "root"
+/* With blkasm.overlay=: the root's read-only lower layer, kept in /run. */
+#define BASE_NODE "rootbase"
+#define BASE_DIR "/run/blkasm/rootbase"
 
 /* init/rootplan.c: adds root=/loop= as nodes. 0, -ENODEV (no root=), -ENOMEM. */
 int rootplan_add(struct plan *p, const struct boot_params *bp);

@@ -4,7 +4,9 @@
  * plan: the root device, then either its mount as the new root, or
  * (loop=) its mount on /host, the image's loop device, and the image's
  * filesystem as the new root. The loop node needs the host mount because
- * its file lies below /host (an implicit edge).
+ * its file lies below /host (an implicit edge). With blkasm.overlay= the
+ * filesystem that would have been the root is mounted read-only on
+ * BASE_DIR instead, and the root is an overlay over it.
  */
 #include "table.h"
 #include "init.h"
@@ -44,9 +46,38 @@ static int add_mount(struct plan *p, const char *name, const char *device,
 	return 0;
 }
 
+/* The root as an overlay over the base mount: RAM, or a folder on /host. */
+static int add_overlay(struct plan *p, const struct boot_params *bp)
+{
+	struct plan_node *n = plan_add_node(p, "overlay", ROOT_NODE);
+	char dir[320];
+
+	if (!n || set(n, "lower", BASE_NODE) || set(n, "target", NEW_ROOT) ||
+	    set(n, "read-only", bp->read_only ? "yes" : "no"))
+		return -ENOMEM;
+	if (bp->overlay == OVERLAY_TMPFS)
+		return set(n, "size", bp->overlay_size);
+	snprintf(dir, sizeof(dir), "%s%s/upper", HOST_DIR, bp->overlay_dir);
+	if (set(n, "upper", dir))
+		return -ENOMEM;
+	snprintf(dir, sizeof(dir), "%s%s/work", HOST_DIR, bp->overlay_dir);
+	return set(n, "work", dir);
+}
+
+/* The filesystem the root shows: the root itself, or the overlay's base. */
+static int add_top(struct plan *p, const struct boot_params *bp, const char *device,
+		   const char *type, const char *options)
+{
+	if (bp->overlay == OVERLAY_NONE)
+		return add_mount(p, ROOT_NODE, device, NEW_ROOT, type, options,
+				 bp->read_only ? "yes" : "no");
+	if (add_mount(p, BASE_NODE, device, BASE_DIR, type, options, "yes"))
+		return -ENOMEM;
+	return add_overlay(p, bp);
+}
+
 int rootplan_add(struct plan *p, const struct boot_params *bp)
 {
-	const char *ro = bp->read_only ? "yes" : "no";
 	struct plan_node *n;
 	char buf[320], wait[16];
 
@@ -58,8 +89,7 @@ int rootplan_add(struct plan *p, const struct boot_params *bp)
 	    set(n, "wait", wait))
 		return -ENOMEM;
 	if (!bp->loop[0])
-		return add_mount(p, ROOT_NODE, ROOT_DEVICE_NODE, NEW_ROOT, bp->rootfstype,
-				 bp->rootflags, ro);
+		return add_top(p, bp, ROOT_DEVICE_NODE, bp->rootfstype, bp->rootflags);
 	/*
 	 * The host filesystem is mounted read-write so the image can be written
 	 * once the root is remounted rw; the mount and loop drivers fall back
@@ -70,10 +100,11 @@ int rootplan_add(struct plan *p, const struct boot_params *bp)
 		return -ENOMEM;
 	n = plan_add_node(p, "loop", IMAGE_NODE);
 	snprintf(buf, sizeof(buf), "%s%s", HOST_DIR, bp->loop);
-	if (!n || set(n, "file", buf) || set(n, "autoclear", "yes"))
+	/* Under an overlay the image never changes: bound read-only. */
+	if (!n || set(n, "file", buf) || set(n, "autoclear", "yes") ||
+	    (bp->overlay != OVERLAY_NONE && set(n, "read-only", "yes")))
 		return -ENOMEM;
-	return add_mount(p, ROOT_NODE, IMAGE_NODE, NEW_ROOT, bp->loopfstype,
-			 bp->loopflags, ro);
+	return add_top(p, bp, IMAGE_NODE, bp->loopfstype, bp->loopflags);
 }
 
 /* The plan file's text, or none when an optional one is missing. */
@@ -104,22 +135,32 @@ static int read_conf(struct plan *p, const char *conf, bool optional, char *why,
 	return r;
 }
 
+/* The names the command line takes, and the parameter that takes each. */
+static const char *taken_by(const struct boot_params *bp, const char *name)
+{
+	if (!strcmp(name, ROOT_DEVICE_NODE) || !strcmp(name, ROOT_NODE))
+		return "root=";
+	if (bp->loop[0] && (!strcmp(name, HOST_NODE) || !strcmp(name, IMAGE_NODE)))
+		return "loop=";
+	if (bp->overlay != OVERLAY_NONE && !strcmp(name, BASE_NODE))
+		return "blkasm.overlay=";
+	return NULL;
+}
+
 /* A plan file node named as one the command line adds, at its place. */
 static int reserved_name(const struct plan *p, const struct boot_params *bp, char *why,
 			 size_t size)
 {
-	static const char *const names[] = { ROOT_DEVICE_NODE, ROOT_NODE, HOST_NODE, IMAGE_NODE };
-	size_t count = bp->loop[0] ? 4 : 2;	/* host and rootimg come with loop= */
+	for (unsigned int i = 0; i < p->count; i++) {
+		const char *by = taken_by(bp, p->nodes[i].name);
 
-	for (unsigned int i = 0; i < p->count; i++)
-		for (size_t k = 0; k < count; k++)
-			if (!strcmp(p->nodes[i].name, names[k])) {
-				snprintf(why, size, "%s:%u:%u: node name '%s' is taken by the "
-					 "kernel command line's %s: rename it", p->file,
-					 p->nodes[i].name_pos.line, p->nodes[i].name_pos.col,
-					 p->nodes[i].name, k < 2 ? "root=" : "loop=");
-				return -EINVAL;
-			}
+		if (!by)
+			continue;
+		snprintf(why, size, "%s:%u:%u: node name '%s' is taken by the kernel command "
+			 "line's %s: rename it", p->file, p->nodes[i].name_pos.line,
+			 p->nodes[i].name_pos.col, p->nodes[i].name, by);
+		return -EINVAL;
+	}
 	return 0;
 }
 

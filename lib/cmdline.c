@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
 #include "cmdline.h"
+#include "plan.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -188,6 +189,34 @@ static const char *p_loop(struct boot_params *bp, const char *v)
 	return set_path(bp->loop, sizeof(bp->loop), v);
 }
 
+/* tmpfs, tmpfs:SIZE or /FOLDER (a folder on root=, with loop=). */
+static const char *p_overlay(struct boot_params *bp, const char *v)
+{
+	static const char want[] = "tmpfs, tmpfs:SIZE (512M, 2G) or the absolute path of "
+				   "a folder on root=";
+	uint64_t size;
+	const char *why;
+
+	if (!strncmp(v, "tmpfs", 5) && (!v[5] || v[5] == ':')) {
+		if (v[5] && (plan_parse_size(v + 6, &size) < 0 || size == 0 ||
+			     !copy_str(bp->overlay_size, sizeof(bp->overlay_size), v + 6)))
+			return want;
+		if (!v[5])
+			bp->overlay_size[0] = '\0';
+		bp->overlay = OVERLAY_TMPFS;
+		return NULL;
+	}
+	if (*v != '/')
+		return want;
+	/* overlayfs splits its options at ',' and its lower layers at ':'. */
+	if (strpbrk(v, ",:\\"))
+		return "a folder whose path has no ',', ':' or '\\' (overlayfs cannot take them)";
+	why = set_path(bp->overlay_dir, sizeof(bp->overlay_dir), v);
+	if (!why)
+		bp->overlay = OVERLAY_DIR;
+	return why;
+}
+
 static const char *p_conf(struct boot_params *bp, const char *v)
 {
 	if (*v != '/')
@@ -260,6 +289,7 @@ static const struct param {
 	{ "loopflags", VALUE, p_loopflags },
 	{ "panic", VALUE, p_panic },
 	{ "blkasm.conf", VALUE, p_conf },
+	{ "blkasm.overlay", VALUE, p_overlay },
 	{ "blkasm.timeout", VALUE, p_timeout },
 	{ "blkasm.debug", FLAG, p_debug },
 	{ "blkasm.break", VALUE, p_break },
@@ -299,8 +329,8 @@ static const char *apply(struct boot_params *bp, const char *name, const char *v
 		return p->fn(bp, v);
 	}
 	if (!strncmp(name, "blkasm.", 7))
-		return "a known blkasm parameter: blkasm.conf=, blkasm.timeout=, "
-		       "blkasm.debug, blkasm.break=, blkasm.shell";
+		return "a known blkasm parameter: blkasm.conf=, blkasm.overlay=, "
+		       "blkasm.timeout=, blkasm.debug, blkasm.break=, blkasm.shell";
 	return NULL;	/* someone else's parameter */
 }
 
@@ -373,6 +403,23 @@ static void fail(struct cmdline_error *err, unsigned int col, const char *tok,
 	err->expected = expected;
 }
 
+/*
+ * What only the whole line shows: a folder upper layer lies on root=
+ * beside loop='s image; root= itself, as the lower layer, cannot hold it
+ * (overlayfs refuses an upper folder inside a lower layer).
+ */
+static int check_together(const struct boot_params *bp, struct cmdline_error *err)
+{
+	char tok[300];
+
+	if (bp->overlay != OVERLAY_DIR || bp->loop[0])
+		return 0;
+	snprintf(tok, sizeof(tok), "blkasm.overlay=%s", bp->overlay_dir);
+	fail(err, bp->overlay_col, tok, "loop= too (a folder upper layer lies on root= beside "
+	     "the image), or tmpfs");
+	return -EINVAL;
+}
+
 int cmdline_parse(const char *line, struct boot_params *bp, struct cmdline_error *err)
 {
 	const char *s = line, *start;
@@ -390,10 +437,10 @@ int cmdline_parse(const char *line, struct boot_params *bp, struct cmdline_error
 		start = s;
 		s = next_token(s, tok, sizeof(tok), &too_long);
 		if (!s)
-			return 0;
+			return check_together(bp, err);
 		if (!strcmp(tok, "--")) {	/* the rest is init's */
 			take_init_args(s, bp);
-			return 0;
+			return check_together(bp, err);
 		}
 		char *eq = strchr(tok, '=');
 		unsigned int col = (unsigned int)(start - line) + 1;
@@ -411,5 +458,7 @@ int cmdline_parse(const char *line, struct boot_params *bp, struct cmdline_error
 			fail(err, col, tok, why);
 			return -EINVAL;
 		}
+		if (!strcmp(tok, "blkasm.overlay"))
+			bp->overlay_col = col;
 	}
 }

@@ -27,6 +27,14 @@ struct boot_params {
 	char loop[256];		/* image path inside root=, "" if none */
 	char loopfstype[64];
 	char loopflags[256];
+	/*
+	 * blkasm.overlay=: the root as an overlay over root= (or the loop=
+	 * image), its changes in a tmpfs or in a folder on root=.
+	 */
+	enum root_overlay { OVERLAY_NONE, OVERLAY_TMPFS, OVERLAY_DIR } overlay;
+	char overlay_size[32];	/* tmpfs:SIZE as written, "" for the default */
+	char overlay_dir[256];	/* the folder on root= holding upper and work */
+	unsigned int overlay_col;	/* of blkasm.overlay=, for messages */
 	char conf[256];		/* blkasm.conf=, "" for the default */
 	uint32_t timeout_s;	/* blkasm.timeout=, the whole boot's deadline */
 	bool debug;

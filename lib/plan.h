@@ -143,6 +143,13 @@ struct plan_node *plan_add_node(struct plan *p, const char *kind, const char *na
 int plan_node_set(struct plan_node *n, const char *key, const char *value);
 
 int plan_find(const struct plan *p, const char *name);
+/*
+ * The node (not i) whose mount point (its kind's mount_point_opt) holds
+ * path: equal to it or below it, the longest one; or -1.
+ */
+int plan_mount_holding(const struct plan *p, unsigned int i, const char *path);
+/* Whether path is dir or below it (by spelling: both are plan paths). */
+bool plan_path_under(const char *path, const char *dir);
 const struct plan_opt *plan_opt(const struct plan_node *n, const char *key);
 /* The first value of an option, or NULL. */
 const char *plan_str(const struct plan_node *n, const char *key);

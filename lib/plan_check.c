@@ -178,7 +178,7 @@ static int add_dep(struct plan_node *n, unsigned int d)
 }
 
 /* Whether path is target or below it. */
-static bool path_under(const char *path, const char *target)
+bool plan_path_under(const char *path, const char *target)
 {
 	size_t len = strlen(target);
 
@@ -206,7 +206,7 @@ int plan_mount_holding(const struct plan *p, unsigned int i, const char *path)
 
 		if (!t || t[0] != '/')
 			continue;
-		if (path_under(path, t) && (best < 0 || strlen(t) > best_len)) {
+		if (plan_path_under(path, t) && (best < 0 || strlen(t) > best_len)) {
 			best = (int)m;
 			best_len = strlen(t);
 		}

@@ -41,9 +41,6 @@ int plan_claims_check(struct plan *p, unsigned int i, struct claim_index *x,
 void plan_claims_done(struct claim_index *x);
 void plan_claims_free(struct plan_node *n);
 
-/* The node (not i) whose mount point holds path, the longest one; or -1. */
-int plan_mount_holding(const struct plan *p, unsigned int i, const char *path);
-
 /* Append to n / o, taking ownership of key / text on success. */
 int plan_node_add_opt(struct plan_node *n, char *key, struct plan_pos pos);
 int plan_opt_add_value(struct plan_opt *o, char *text, struct plan_pos pos);

@@ -3,12 +3,11 @@
 #include "driver.h"
 #include "file.h"
 #include "mount.h"
-#include "retry.h"
+#include "fs.h"
 #include "sys.h"
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 
@@ -40,48 +39,15 @@ static int mount_validate(struct plan *p, struct plan_node *n, struct plan_error
 					   ro ? " read-only" : "");
 }
 
-/* mountinfo escapes blanks and backslashes as \ooo. */
-static void unescape(char *s)
-{
-	char *w = s;
-
-	for (; *s; s++, w++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
-		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*w = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*w = *s;
-		}
-	}
-	*w = '\0';
-}
-
-/*
- * The device number mounted on target (the last mount there wins, as it
- * hides the others). Returns 1 when found, 0 when nothing is mounted there.
- */
+/* The device number mounted on target: 1 when found, 0 when none. */
 static int mounted_on(const char *target, dev_t *dev)
 {
-	char *text = NULL, *save = NULL;
-	int found = 0;
+	struct mountinfo mi;
 
-	if (file_slurp("/proc/self/mountinfo", 8u << 20, &text, NULL) < 0)
+	if (!mountinfo_find(target, &mi))
 		return 0;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		unsigned int maj, min;
-		char point[4096];
-
-		if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &maj, &min, point) != 3)
-			continue;
-		unescape(point);
-		if (!strcmp(point, target)) {
-			*dev = makedev(maj, min);
-			found = 1;
-		}
-	}
-	free(text);
-	return found;
+	*dev = mi.dev;
+	return 1;
 }
 
 static int mount_adopt(struct run_ctx *c, struct plan_node *n)
@@ -139,26 +105,12 @@ static int mount_up(struct run_ctx *c, struct plan_node *n)
 	return 0;
 }
 
-static int try_umount(void *target)
-{
-	return sys_umount(target, 0);
-}
-
 static int mount_down(struct run_ctx *c, struct plan_node *n)
 {
 	const char *target = plan_str(n, "target");
-	struct retry_result res;
-	char how[96];
 	dev_t have;
-	int r;
 
-	if (!mounted_on(target, &have))
-		return 0;
-	r = retry_run(&RETRY_DEVICE_BUSY, c->deadline_ms, try_umount, (void *)target, -1, &res);
-	if (r < 0)
-		driver_say(n->why, sizeof(n->why), "%s still mounted %s: %s", target,
-			 retry_describe(&res, how, sizeof(how)), strerror(-r));
-	return r;
+	return mounted_on(target, &have) ? fs_unmount(c, n, target) : 0;
 }
 
 static int mount_status(struct run_ctx *c, struct plan_node *n, struct node_status *st)

@@ -139,6 +139,49 @@ OUT
 		'root=PARTUUID=0b1ca5a0-01 rootwait rw init=/bin/myinit blkasm.timeout=40 blkasm.break=premount -- single "a b"'
 }
 
+atf_test_case plan_root_overlay
+plan_root_overlay_head()
+{
+	atf_set descr "plan of blkasm.overlay=: the root an overlay over root= or loop=, in RAM or in a folder on root="
+}
+plan_root_overlay_body()
+{
+	cat > expected <<'OUT'
+1. rootdev      device device=/dev/sda2 wait=30
+2. host         mount  device=rootdev target=/host read-only=no  (needs rootdev)
+3. rootimg      loop   file=/host/images/root.sqfs autoclear=yes read-only=yes  (needs host)
+4. rootbase     mount  device=rootimg target=/run/blkasm/rootbase type=squashfs read-only=yes  (needs rootimg)
+5. root         overlay lower=rootbase target=/root read-only=yes size=512M  (needs rootbase)
+then switch_root to /root running /sbin/init (boot deadline 120 s)
+OUT
+	atf_check -o file:expected "$(bin)" plan --cmdline \
+		'root=/dev/sda2 loop=/images/root.sqfs loopfstype=squashfs blkasm.overlay=tmpfs:512M'
+	cat > expected <<'OUT'
+1. rootdev      device device=/dev/sda2 wait=30
+2. host         mount  device=rootdev target=/host read-only=no  (needs rootdev)
+3. rootimg      loop   file=/host/images/root.sqfs autoclear=yes read-only=yes  (needs host)
+4. rootbase     mount  device=rootimg target=/run/blkasm/rootbase read-only=yes  (needs rootimg)
+5. root         overlay lower=rootbase target=/root read-only=no upper=/host/overlay/upper work=/host/overlay/work  (needs rootbase, host)
+then switch_root to /root running /sbin/init (boot deadline 120 s)
+OUT
+	atf_check -o file:expected "$(bin)" plan --cmdline \
+		'blkasm.overlay=/overlay root=/dev/sda2 loop=/images/root.sqfs rw'
+	cat > expected <<'OUT'
+1. rootdev      device device=LABEL=base wait=30
+2. rootbase     mount  device=rootdev target=/run/blkasm/rootbase type=ext4 read-only=yes  (needs rootdev)
+3. root         overlay lower=rootbase target=/root read-only=yes  (needs rootbase)
+then switch_root to /root running /sbin/init (boot deadline 120 s)
+OUT
+	atf_check -o file:expected "$(bin)" plan --cmdline \
+		'root=LABEL=base rootfstype=ext4 blkasm.overlay=tmpfs'
+	# rootbase is taken only with blkasm.overlay=.
+	printf 'mount rootbase { device /dev/vdb; target /b }\n' > base.conf
+	atf_check -o match:'^[0-9]\. rootbase ' "$(bin)" plan -c base.conf --cmdline 'root=/dev/vda'
+	atf_check -s exit:1 -o empty \
+		-e inline:"base.conf:1:7: node name 'rootbase' is taken by the kernel command line's blkasm.overlay=: rename it\n" \
+		"$(bin)" plan -c base.conf --cmdline 'root=/dev/vda blkasm.overlay=tmpfs'
+}
+
 atf_test_case plan_cmdline_conf
 plan_cmdline_conf_head()
 {
@@ -204,7 +247,11 @@ plan_errors_body()
 	plan_error "root=/dev/vda loop=\"/a	b.img\"" \
 		'kernel command line, column 15 (loop=/a\\tb.img): expected a value without tabs or other control characters'
 	plan_error 'root=/dev/vda blkasm.timout=5' \
-		'kernel command line, column 15 (blkasm.timout=5): expected a known blkasm parameter: blkasm.conf=, blkasm.timeout=, blkasm.debug, blkasm.break=, blkasm.shell'
+		'kernel command line, column 15 (blkasm.timout=5): expected a known blkasm parameter: blkasm.conf=, blkasm.overlay=, blkasm.timeout=, blkasm.debug, blkasm.break=, blkasm.shell'
+	plan_error 'root=/dev/vda blkasm.overlay=/ovl' \
+		'kernel command line, column 15 (blkasm.overlay=/ovl): expected loop= too (a folder upper layer lies on root= beside the image), or tmpfs'
+	plan_error 'root=/dev/vda blkasm.overlay=tmpfs:0' \
+		'kernel command line, column 15 (blkasm.overlay=tmpfs:0): expected tmpfs, tmpfs:SIZE (512M, 2G) or the absolute path of a folder on root='
 	plan_error 'root=/dev/vda blkasm.break=later' \
 		'kernel command line, column 15 (blkasm.break=later): expected one of top, premount, bottom'
 	plan_error 'root=/dev/vda rootfstype=Ext4' \
@@ -227,5 +274,6 @@ atf_init_test_cases()
 	atf_add_test_case plan_cmdline_conf
 	atf_add_test_case plan_root_on_loop
 	atf_add_test_case plan_plain_root
+	atf_add_test_case plan_root_overlay
 	atf_add_test_case plan_errors
 }

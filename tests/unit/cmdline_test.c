@@ -10,8 +10,11 @@
 #define PATHS "an absolute path without empty ('//' or a trailing '/'), '.' or '..' elements"
 #define CONTROL "a value without tabs or other control characters"
 #define SPECS "/dev/NAME, UUID=, LABEL=, PARTUUID=, PARTLABEL= or MAJOR:MINOR"
-#define KNOWN "a known blkasm parameter: blkasm.conf=, blkasm.timeout=, blkasm.debug, " \
-	      "blkasm.break=, blkasm.shell"
+#define KNOWN "a known blkasm parameter: blkasm.conf=, blkasm.overlay=, blkasm.timeout=, " \
+	      "blkasm.debug, blkasm.break=, blkasm.shell"
+#define OVERLAY "tmpfs, tmpfs:SIZE (512M, 2G) or the absolute path of a folder on root="
+#define OVL_CHARS "a folder whose path has no ',', ':' or '\\' (overlayfs cannot take them)"
+#define OVL_LOOP "loop= too (a folder upper layer lies on root= beside the image), or tmpfs"
 
 static struct boot_params bp;
 static struct cmdline_error err;
@@ -219,6 +222,31 @@ ATF_TC_BODY(blkasm_params, tc)
 	ATF_CHECK_STREQ(cmdline_break_name(BREAK_BOTTOM), "bottom");
 }
 
+ATF_TC_WITHOUT_HEAD(root_overlay);
+ATF_TC_BODY(root_overlay, tc)
+{
+	parse_ok("root=/dev/vda");
+	ATF_CHECK_EQ(bp.overlay, OVERLAY_NONE);
+	parse_ok("root=/dev/vda blkasm.overlay=tmpfs");
+	ATF_CHECK_EQ(bp.overlay, OVERLAY_TMPFS);
+	ATF_CHECK_STREQ(bp.overlay_size, "");
+	parse_ok("blkasm.overlay=tmpfs:512M root=/dev/vda");
+	ATF_CHECK_EQ(bp.overlay, OVERLAY_TMPFS);
+	ATF_CHECK_STREQ(bp.overlay_size, "512M");
+	/* The last one wins, and a later plain tmpfs forgets the size. */
+	parse_ok("blkasm.overlay=tmpfs:1G blkasm.overlay=tmpfs");
+	ATF_CHECK_STREQ(bp.overlay_size, "");
+	/* A folder on root=: with loop=, given before or after it. */
+	parse_ok("blkasm.overlay=/overlay root=/dev/vda loop=/images/root.sqfs");
+	ATF_CHECK_EQ(bp.overlay, OVERLAY_DIR);
+	ATF_CHECK_STREQ(bp.overlay_dir, "/overlay");
+	parse_ok("root=/dev/vda loop=/r.img blkasm.overlay=/var/ovl -- single");
+	ATF_CHECK_STREQ(bp.overlay_dir, "/var/ovl");
+	ATF_CHECK_EQ(bp.init_argc, 1);
+	parse_ok("blkasm.overlay=/overlay blkasm.overlay=tmpfs root=/dev/vda");
+	ATF_CHECK_EQ(bp.overlay, OVERLAY_TMPFS);
+}
+
 ATF_TC_WITHOUT_HEAD(quotes_group_and_vanish);
 ATF_TC_BODY(quotes_group_and_vanish, tc)
 {
@@ -350,6 +378,18 @@ static const struct bad {
 	{ "blkasm.Debug", 1, "blkasm.Debug", KNOWN },
 	{ "root=/dev/vda\nblkasm.tmeout=3\n", 15, "blkasm.tmeout=3", KNOWN },
 	{ "   rw   \"root=vda\"", 9, "root=vda", SPECS },
+	{ "blkasm.overlay=ram", 1, "blkasm.overlay=ram", OVERLAY },
+	{ "blkasm.overlay=tmpfs:", 1, "blkasm.overlay=tmpfs:", OVERLAY },
+	{ "blkasm.overlay=tmpfs:0", 1, "blkasm.overlay=tmpfs:0", OVERLAY },
+	{ "blkasm.overlay=tmpfs:lots", 1, "blkasm.overlay=tmpfs:lots", OVERLAY },
+	{ "blkasm.overlay=tmpfsx", 1, "blkasm.overlay=tmpfsx", OVERLAY },
+	{ "blkasm.overlay=overlay", 1, "blkasm.overlay=overlay", OVERLAY },
+	{ "blkasm.overlay", 1, "blkasm.overlay", "a value after '='" },
+	{ "loop=/a blkasm.overlay=/o:v", 9, "blkasm.overlay=/o:v", OVL_CHARS },
+	{ "loop=/a blkasm.overlay=/o,v", 9, "blkasm.overlay=/o,v", OVL_CHARS },
+	{ "loop=/a blkasm.overlay=/o//v", 9, "blkasm.overlay=/o//v", PATHS },
+	{ "root=/dev/vda blkasm.overlay=/ovl", 15, "blkasm.overlay=/ovl", OVL_LOOP },
+	{ "blkasm.overlay=/ovl ro -- x", 1, "blkasm.overlay=/ovl", OVL_LOOP },
 };
 
 ATF_TC_WITHOUT_HEAD(bad_inputs_column_and_text);
@@ -393,6 +433,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, init_and_loop_paths);
 	ATF_TP_ADD_TC(tp, panic_values);
 	ATF_TP_ADD_TC(tp, blkasm_params);
+	ATF_TP_ADD_TC(tp, root_overlay);
 	ATF_TP_ADD_TC(tp, quotes_group_and_vanish);
 	ATF_TP_ADD_TC(tp, double_dash_ends_parsing);
 	ATF_TP_ADD_TC(tp, init_args_after_double_dash);

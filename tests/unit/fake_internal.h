@@ -113,6 +113,7 @@ struct fake_state {
 	unsigned int nfinits;
 	struct fake_proc proc;
 	struct sbuf trace, err_out, scratch;
+	struct sbuf mount_data;	/* sys_mount's data, one word per call */
 };
 
 /* Zeroed by fake_reset() (defined in fake_sys.c). */

@@ -83,6 +83,7 @@ void fake_reset(void)
 	free(fake.trace.p);
 	free(fake.err_out.p);
 	free(fake.scratch.p);
+	free(fake.mount_data.p);
 	memset(&fake, 0, sizeof(fake));
 	fake.now_ns = (uint64_t)FAKE_T0_MS * 1000000u;
 	fake_dm_reset();
@@ -242,10 +243,15 @@ int sys_mount(const char *src, const char *target, const char *type,
 	int r = fake_failure(FAKE_MOUNT, target);
 
 	(void)flags;
-	(void)data;
 	fake_sb_printf(&fake.trace, "mount %s %s %s", src ? src : "-", target,
 		       type ? type : "-");
+	fake_sb_printf(&fake.mount_data, "%s", data ? (const char *)data : "-");
 	return r;
+}
+
+const char *fake_mount_data(void)
+{
+	return fake_sb_str(&fake.mount_data);
 }
 
 int sys_umount(const char *target, int flags)

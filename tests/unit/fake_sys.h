@@ -155,6 +155,11 @@ void fake_fifo_add(const char *path);
 unsigned int fake_blocked_opens(void);
 /* "mkdir /a mkdir /a/b mount /dev/vda /root ext4" */
 const char *fake_trace(void);
+/*
+ * The option strings (data) of every sys_mount, in order, one word each
+ * ("-" for none): "mode=0755 lowerdir=/a,upperdir=/u,workdir=/w".
+ */
+const char *fake_mount_data(void);
 const char *fake_stderr(void);
 
 enum fake_op {

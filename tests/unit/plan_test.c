@@ -145,7 +145,7 @@ ATF_TC_WITHOUT_HEAD(node_errors);
 ATF_TC_BODY(node_errors, tc)
 {
 	check_error("lop a { file /a }",
-		    "1:1: unknown node kind 'lop' (expected one of: device, loop, md, mount, thin, thin-pool, verity)");
+		    "1:1: unknown node kind 'lop' (expected one of: device, loop, md, mount, overlay, thin, thin-pool, verity)");
 	check_error("loop -a { file /a }",
 		    "1:6: bad node name '-a' (expected a letter or digit, then letters, digits, "
 		    "'_', '.' or '-')");
