@@ -55,7 +55,7 @@ race-board: images unit
 	$(Q)$(KYUA_ENV) BLKASM_PARTSCAN_ROUNDS='$(PARTSCAN_ROUNDS)' \
 	BLKASM_LOOPMOUNT_ROUNDS='$(PARTSCAN_ROUNDS)' kyua test --kyuafile tests/board/Kyuafile \
 		--build-root $(O)/host/tests/board --results-file=$(O)/race-board/results.db \
-		x86_64_test:partscan_race x86_64_test:loop_mount_race || :
+		x86_64_race_test:partscan_race x86_64_race_test:loop_mount_race || :
 	$(Q)kyua report --results-file=$(O)/race-board/results.db --verbose \
 		--results-filter=passed,skipped,xfail,broken,failed > $(O)/race-board/report.txt || :
 	$(Q)grep -E '^(PARTSCAN|LOOPMOUNT) ' $(O)/race-board/report.txt || :
