@@ -15,16 +15,20 @@ KYUA_ENV = BLKASM_BUILD='$(abspath $(O))' BLKASM_TOP='$(CURDIR)'
 # status is kyua's (non-zero when a test failed or kyua could not run
 # them), or summary.sh's.
 # The steps after deps run with NO_DEPS=1: deps was taken once, here.
+# kyua runs CHECK_JOBS cases at a time (its parallelism), except the
+# programs whose Kyuafile says is_exclusive (the races; the host tests that
+# attach loop devices): kyua runs those after the others, one case at a time.
 TREE_BOARDS = $(BOARDS)
 CHECK_MAKE = $(MAKE) O='$(O)' NO_DEPS=1
+CHECK_JOBS ?= $(shell nproc)
 check: $(NEED_DEPS)
 	$(Q)for b in $(BOARDS); do $(CHECK_MAKE) BOARD=$$b images || exit; done
 	$(Q)for b in $(TREE_BOARDS); do $(CHECK_MAKE) BOARD=$$b kernel && \
 		$(CHECK_MAKE) BOARD=$$b KERNEL=tree images || exit; done
 	$(Q)$(CHECK_MAKE) unit
 	$(Q)rm -rf $(O)/kyua && mkdir -p $(O)/kyua $(O)/host/tests
-	$(Q)rc=0; $(KYUA_ENV) BLKASM_BOARDS='$(BOARDS)' kyua test \
-		--kyuafile tests/Kyuafile --build-root $(O)/host/tests \
+	$(Q)rc=0; $(KYUA_ENV) BLKASM_BOARDS='$(BOARDS)' kyua -v parallelism=$(CHECK_JOBS) \
+		test --kyuafile tests/Kyuafile --build-root $(O)/host/tests \
 		--results-file=$(KYUA_DB) || rc=$$?; \
 	kyua report --results-file=$(KYUA_DB) --verbose > $(KYUA_REPORT) || :; \
 	echo "kyua report: $(KYUA_REPORT)"; \
