@@ -38,13 +38,15 @@ check: $(NEED_DEPS)
 	tests/summary.sh $(KYUA_REPORT) $$rc
 
 .PHONY: $(CHECK_BUILDS)
+# + : make sees $(MAKE) only when a line names it, and CHECK_MAKE hides it;
+# without +, the sub-makes would not share the jobserver.
 $(addprefix check-build-,$(BOARDS)): check-build-%:
-	$(Q)$(CHECK_MAKE) BOARD=$* images
-	$(Q)$(if $(filter $*,$(TREE_BOARDS)),$(CHECK_MAKE) BOARD=$* kernel && \
+	+$(Q)$(CHECK_MAKE) BOARD=$* images
+	+$(Q)$(if $(filter $*,$(TREE_BOARDS)),$(CHECK_MAKE) BOARD=$* kernel && \
 		$(CHECK_MAKE) BOARD=$* KERNEL=tree images)
 
 check-build-host:
-	$(Q)$(CHECK_MAKE) unit
+	+$(Q)$(CHECK_MAKE) unit
 
 fuzz: $(FUZZ_PROGS)
 	$(Q)tests/fuzz/run.sh $(FUZZ_TIME) $(O)/fuzz $(FUZZ_PROGS)
