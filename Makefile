@@ -30,7 +30,7 @@
 # init/initramfs/initramfs.mk:
 #   blkasm-initramfs, the initramfs generator: its host build
 #                    ($(O)/host/blkasm-initramfs, made by make unit), its
-#                    board build ($(B)/blkasm-initramfs) and its install
+#                    board build ($(BS)/blkasm-initramfs) and its install
 #
 # Packages: only make deps installs them. make, make images, make unit and
 # the like never do (they stop at the first missing tool: the compiler and
@@ -53,17 +53,24 @@ DESTDIR ?=
 include board/$(BOARD)/board.mk
 
 # The kernel the board boots: debian or tree (rootfs/kernel.mk). A tree
-# kernel's board build lives in $(O)/$(BOARD)-tree, so that the images of
-# both kernels coexist.
+# kernel's images (kernel, initramfs, test root and disk) live in
+# $(O)/$(BOARD)-tree, so that the images of both kernels coexist: B is the
+# folder of the images of the kernel asked for. What does not depend on the
+# kernel (util-linux, blkasm and its objects, busybox, Debian's tools, the
+# prober, the demo root and disk) is built once per board, in BS =
+# $(O)/$(BOARD), for both kernels; rootfs/images.mk links the files that the
+# scripts taking a build folder look for (blkasm, disk.img) into the tree
+# kernel's folder.
 KERNEL ?= debian
 ifeq ($(filter debian tree,$(KERNEL)),)
 $(error KERNEL=$(KERNEL): expected debian or tree)
 endif
 KSUFFIX := $(if $(filter tree,$(KERNEL)),-tree)
 
-B := $(O)/$(BOARD)$(KSUFFIX)
-UL := $(B)/util-linux
-KH := $(B)/kheaders
+BS := $(O)/$(BOARD)
+B := $(BS)$(KSUFFIX)
+UL := $(BS)/util-linux
+KH := $(BS)/kheaders
 
 ifneq ($(V),1)
 Q := @
@@ -105,10 +112,10 @@ BASE_LDFLAGS = -static -Wl,--gc-sections -s $(BOARD_LDFLAGS)
 UL_LIBS = $(UL)/.libs/libmount.a $(UL)/.libs/libblkid.a
 
 SRCS = $(wildcard lib/*.c drivers/*.c drivers/*/*.c init/*.c)
-OBJS = $(SRCS:%.c=$(B)/obj/%.o)
+OBJS = $(SRCS:%.c=$(BS)/obj/%.o)
 # lib never sees a header of drivers/ (docs/DESIGN: kinds come as an
 # argument): its objects are compiled without -Idrivers.
-$(B)/obj/lib/%.o: BASE_CPPFLAGS = -Ilib $(UL_INC) -isystem $(KH)
+$(BS)/obj/lib/%.o: BASE_CPPFLAGS = -Ilib $(UL_INC) -isystem $(KH)
 
 # Environment of the scripts in rootfs/.
 SCRIPT_ENV = DL='$(DL)' DEB_ARCH='$(DEB_ARCH)' CC='$(CC)' AR='$(AR)' \
@@ -142,17 +149,17 @@ $(UL)/.stamp: rootfs/util-linux.sh $(KH)/.stamp | $(NEED_DEPS)
 	$(E) UTILLNX $(UL)
 	$(Q)$(call need,$(CC))
 	$(Q)$(SCRIPT_ENV) rootfs/util-linux.sh $(abspath $(UL)) \
-		$(if $(filter 1,$(V)),,>$(B)/util-linux.log 2>&1 || \
-		{ tail -n 30 $(B)/util-linux.log; exit 1; })
+		$(if $(filter 1,$(V)),,>$(BS)/util-linux.log 2>&1 || \
+		{ tail -n 30 $(BS)/util-linux.log; exit 1; })
 	$(Q)touch $@
 $(UL_LIBS): $(UL)/.stamp
 
-$(B)/obj/%.o: %.c | $(UL)/.stamp
+$(BS)/obj/%.o: %.c | $(UL)/.stamp
 	$(E) CC $@
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(B)/blkasm: $(OBJS) $(UL_LIBS)
+$(BS)/blkasm: $(OBJS) $(UL_LIBS)
 	$(E) LD $@
 	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^
 

@@ -8,9 +8,9 @@ IMAGES = $(B)/blkasm $(B)/kernel.stamp $(B)/initramfs.cpio.gz $(B)/disk.img \
 
 images: $(IMAGES)
 
-$(B)/busybox.stamp: rootfs/busybox.sh | $(NEED_DEPS)
-	$(E) BUSYBOX $(B)/busybox
-	$(Q)$(SCRIPT_ENV) rootfs/busybox.sh $(B)/busybox
+$(BS)/busybox.stamp: rootfs/busybox.sh | $(NEED_DEPS)
+	$(E) BUSYBOX $(BS)/busybox
+	$(Q)$(SCRIPT_ENV) rootfs/busybox.sh $(BS)/busybox
 	$(Q)touch $@
 
 # Every board initramfs is written by the generator, blkasm-initramfs
@@ -30,10 +30,10 @@ modlist = $(shell sed -e 's/\#.*//' $(1))
 BOOT_MODULES := $(call modlist,board/$(BOARD)/modules)
 ONDEMAND_MODULES := $(call modlist,board/$(BOARD)/modules.ondemand)
 IRD_HOST = $(O)/host/blkasm-initramfs
-INITRAMFS_DEPS = $(B)/blkasm $(B)/busybox.stamp $(B)/kernel.stamp $(MODULE_LISTS) $(IRD_HOST)
+INITRAMFS_DEPS = $(BS)/blkasm $(BS)/busybox.stamp $(B)/kernel.stamp $(MODULE_LISTS) $(IRD_HOST)
 # $(call initramfs,OUT,PLAN): PLAN empty for the plain image.
 initramfs = SOURCE_DATE_EPOCH=0 $(IRD_HOST) -m $(B)/kernel/modules -K $(B)/kernel/config \
-	-b $(B)/blkasm --busybox $(B)/busybox $(addprefix --add ,$(BOOT_MODULES)) \
+	-b $(BS)/blkasm --busybox $(BS)/busybox $(addprefix --add ,$(BOOT_MODULES)) \
 	$(if $(2),-c $(2),$(addprefix --pack ,$(ONDEMAND_MODULES))) --list -o $(1) > $(1).list
 
 $(B)/initramfs.cpio.gz: $(INITRAMFS_DEPS)
@@ -48,13 +48,21 @@ $(B)/initramfs-stack.cpio.gz: $(INITRAMFS_DEPS) tests/board/guest/stack-plan.con
 	$(E) IRD $@
 	$(Q)$(call initramfs,$@,tests/board/guest/stack-plan.conf)
 
-$(B)/root.img: $(B)/busybox.stamp rootfs/root-image.sh rootfs/init.sh
+$(BS)/root.img: $(BS)/busybox.stamp rootfs/root-image.sh rootfs/init.sh
 	$(E) MKFS $@
-	$(Q)rootfs/root-image.sh $@ $(B)/busybox
+	$(Q)rootfs/root-image.sh $@ $(BS)/busybox
 
-$(B)/disk.img: $(B)/root.img rootfs/disk-image.sh
+$(BS)/disk.img: $(BS)/root.img rootfs/disk-image.sh
 	$(E) MKFS $@
-	$(Q)rootfs/disk-image.sh $@ $(B)/root.img
+	$(Q)rootfs/disk-image.sh $@ $(BS)/root.img
+
+# A tree kernel's folder gets hard links to what the scripts that take a
+# build folder look for there (rootfs/boot.sh: disk.img; make install and
+# tests/bench/run.sh: blkasm), built once in $(BS) (the Makefile's BS).
+ifneq ($(B),$(BS))
+$(B)/blkasm $(B)/disk.img: $(B)/%: $(BS)/%
+	$(Q)mkdir -p $(@D) && ln -f $< $@
+endif
 
 # The board test root: blkasm, a static prober and aio_stress,
 # tests/board/guest and both module lists in the guest, on a disk that also
@@ -62,50 +70,51 @@ $(B)/disk.img: $(B)/root.img rootfs/disk-image.sh
 # e2fsprogs of the board's architecture (rootfs/debtools.sh unpacks their
 # packages and reads their libraries from the ELF files; an arm64 set is
 # checked under qemu-user), cached in $(DL)/debtools.
-$(B)/debtools.stamp: rootfs/debtools.sh | $(NEED_DEPS)
-	$(E) DEBTOOLS $(B)/debtools
-	$(Q)$(SCRIPT_ENV) rootfs/debtools.sh $(B)/debtools \
-		$(if $(filter 1,$(V)),,>$(B)/debtools.log 2>&1 || \
-		{ tail -n 30 $(B)/debtools.log; exit 1; })
+$(BS)/debtools.stamp: rootfs/debtools.sh | $(NEED_DEPS)
+	$(E) DEBTOOLS $(BS)/debtools
+	$(Q)mkdir -p $(@D)
+	$(Q)$(SCRIPT_ENV) rootfs/debtools.sh $(BS)/debtools \
+		$(if $(filter 1,$(V)),,>$(BS)/debtools.log 2>&1 || \
+		{ tail -n 30 $(BS)/debtools.log; exit 1; })
 	$(Q)touch $@
 
-$(B)/prober: tests/tools/prober.c | $(KH)/.stamp
+$(BS)/prober: tests/tools/prober.c | $(KH)/.stamp
 	$(E) CC $@
 	$(Q)$(CC) -isystem $(KH) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
 
 # AIO/DIO against fallocate and punch-hole (xfstests generic/300's idea),
 # run on ext4 on a thin volume by tests/board/guest/thin_stack.sh.
-$(B)/aio_stress: tests/tools/aio_stress.c | $(KH)/.stamp
+$(BS)/aio_stress: tests/tools/aio_stress.c | $(KH)/.stamp
 	$(E) CC $@
 	$(Q)$(CC) -isystem $(KH) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
 
-$(B)/parts.img: rootfs/parts-image.sh | $(NEED_DEPS)
+$(BS)/parts.img: rootfs/parts-image.sh | $(NEED_DEPS)
 	$(E) SFDISK $@
-	$(Q)rootfs/parts-image.sh $@
+	$(Q)mkdir -p $(@D) && rootfs/parts-image.sh $@
 
-$(B)/test-root.img: $(B)/blkasm $(B)/prober $(B)/aio_stress $(B)/busybox.stamp \
+$(B)/test-root.img: $(BS)/blkasm $(BS)/prober $(BS)/aio_stress $(BS)/busybox.stamp \
 		rootfs/test-image.sh rootfs/test-init.sh \
 		$(wildcard tests/board/guest/*.sh tests/board/guest/*.conf) \
-		$(B)/kernel.stamp $(MODULE_LISTS) rootfs/modules.sh $(B)/debtools.stamp
+		$(B)/kernel.stamp $(MODULE_LISTS) rootfs/modules.sh $(BS)/debtools.stamp
 	$(E) MKFS $@
 	$(Q)rootfs/test-image.sh -k $(B)/kernel $(addprefix -m ,$(MODULE_LISTS)) \
-		-t $(B)/debtools/root -x $(B)/aio_stress $@ $(B)/busybox $(B)/blkasm \
-		$(B)/prober tests/board/guest
+		-t $(BS)/debtools/root -x $(BS)/aio_stress $@ $(BS)/busybox $(BS)/blkasm \
+		$(BS)/prober tests/board/guest
 
-$(B)/fs.img: rootfs/fs-image.sh | $(NEED_DEPS)
+$(BS)/fs.img: rootfs/fs-image.sh | $(NEED_DEPS)
 	$(E) MKFS $@
 	$(Q)rootfs/fs-image.sh $@
 
 # Two blank images: the boot plan (tests/board/boot-plan.conf) makes an md
 # raid1 of them at the first boot and assembles it at the next.
-$(B)/md-a.img $(B)/md-b.img:
+$(BS)/md-a.img $(BS)/md-b.img:
 	$(Q)mkdir -p $(@D) && rm -f $@ && truncate -s 16M $@
 
-$(B)/test-disk.img: $(B)/test-root.img $(B)/parts.img $(B)/fs.img $(B)/md-a.img \
-		$(B)/md-b.img rootfs/disk-image.sh
+$(B)/test-disk.img: $(B)/test-root.img $(BS)/parts.img $(BS)/fs.img $(BS)/md-a.img \
+		$(BS)/md-b.img rootfs/disk-image.sh
 	$(E) MKFS $@
-	$(Q)DISK_SIZE=256M rootfs/disk-image.sh $@ $(B)/test-root.img $(B)/parts.img \
-		$(B)/fs.img $(B)/md-a.img $(B)/md-b.img
+	$(Q)DISK_SIZE=256M rootfs/disk-image.sh $@ $(B)/test-root.img $(BS)/parts.img \
+		$(BS)/fs.img $(BS)/md-a.img $(BS)/md-b.img
 
 # Board settings for rootfs/boot.sh and the board tests (tests/board/
 # board.subr), which do not read make syntax.

@@ -15,20 +15,38 @@ KYUA_ENV = BLKASM_BUILD='$(abspath $(O))' BLKASM_TOP='$(CURDIR)'
 # status is kyua's (non-zero when a test failed or kyua could not run
 # them), or summary.sh's.
 # The steps after deps run with NO_DEPS=1: deps was taken once, here.
+# The build: the host generator first (every board's initramfs needs it),
+# then under one jobserver of CHECK_JOBS jobs (the cores) each board's chain
+# (its images, make kernel, its tree kernel's images, which reuse what the
+# first built in $(O)/<board>) and make unit, next to each other.
+# kyua runs CHECK_JOBS cases at a time (its parallelism), except the
+# programs whose Kyuafile says is_exclusive (the races; the host tests that
+# attach loop devices): kyua runs those after the others, one case at a time.
 TREE_BOARDS = $(BOARDS)
 CHECK_MAKE = $(MAKE) O='$(O)' NO_DEPS=1
+CHECK_JOBS ?= $(shell nproc)
+CHECK_BUILDS = $(addprefix check-build-,$(BOARDS)) check-build-host
 check: $(NEED_DEPS)
-	$(Q)for b in $(BOARDS); do $(CHECK_MAKE) BOARD=$$b images || exit; done
-	$(Q)for b in $(TREE_BOARDS); do $(CHECK_MAKE) BOARD=$$b kernel && \
-		$(CHECK_MAKE) BOARD=$$b KERNEL=tree images || exit; done
-	$(Q)$(CHECK_MAKE) unit
+	$(Q)$(CHECK_MAKE) -j$(CHECK_JOBS) $(IRD_HOST)
+	$(Q)$(CHECK_MAKE) -j$(CHECK_JOBS) $(CHECK_BUILDS)
 	$(Q)rm -rf $(O)/kyua && mkdir -p $(O)/kyua $(O)/host/tests
-	$(Q)rc=0; $(KYUA_ENV) BLKASM_BOARDS='$(BOARDS)' kyua test \
-		--kyuafile tests/Kyuafile --build-root $(O)/host/tests \
+	$(Q)rc=0; $(KYUA_ENV) BLKASM_BOARDS='$(BOARDS)' kyua -v parallelism=$(CHECK_JOBS) \
+		test --kyuafile tests/Kyuafile --build-root $(O)/host/tests \
 		--results-file=$(KYUA_DB) || rc=$$?; \
 	kyua report --results-file=$(KYUA_DB) --verbose > $(KYUA_REPORT) || :; \
 	echo "kyua report: $(KYUA_REPORT)"; \
 	tests/summary.sh $(KYUA_REPORT) $$rc
+
+.PHONY: $(CHECK_BUILDS)
+# + : make sees $(MAKE) only when a line names it, and CHECK_MAKE hides it;
+# without +, the sub-makes would not share the jobserver.
+$(addprefix check-build-,$(BOARDS)): check-build-%:
+	+$(Q)$(CHECK_MAKE) BOARD=$* images
+	+$(Q)$(if $(filter $*,$(TREE_BOARDS)),$(CHECK_MAKE) BOARD=$* kernel && \
+		$(CHECK_MAKE) BOARD=$* KERNEL=tree images)
+
+check-build-host:
+	+$(Q)$(CHECK_MAKE) unit
 
 fuzz: $(FUZZ_PROGS)
 	$(Q)tests/fuzz/run.sh $(FUZZ_TIME) $(O)/fuzz $(FUZZ_PROGS)
@@ -55,7 +73,7 @@ race-board: images unit
 	$(Q)$(KYUA_ENV) BLKASM_PARTSCAN_ROUNDS='$(PARTSCAN_ROUNDS)' \
 	BLKASM_LOOPMOUNT_ROUNDS='$(PARTSCAN_ROUNDS)' kyua test --kyuafile tests/board/Kyuafile \
 		--build-root $(O)/host/tests/board --results-file=$(O)/race-board/results.db \
-		x86_64_test:partscan_race x86_64_test:loop_mount_race || :
+		x86_64_race_test:partscan_race x86_64_race_test:loop_mount_race || :
 	$(Q)kyua report --results-file=$(O)/race-board/results.db --verbose \
 		--results-filter=passed,skipped,xfail,broken,failed > $(O)/race-board/report.txt || :
 	$(Q)grep -E '^(PARTSCAN|LOOPMOUNT) ' $(O)/race-board/report.txt || :

@@ -3,7 +3,7 @@
 # modules.dep, each kind's modules op) with init/initramfs/*.c:
 #   $(O)/host/blkasm-initramfs   glibc host build (tests, packing on this
 #                                machine), against the host's libblkid/libmount
-#   $(B)/blkasm-initramfs        the board toolchain's static build, installed
+#   $(BS)/blkasm-initramfs       the board toolchain's static build, installed
 #                                by make install beside blkasm
 # make install also puts kernel-hook.sh in /etc/kernel/postinst.d and
 # postrm.d as zz-blkasm-initramfs (Debian's kernel hooks, pointed at the
@@ -19,7 +19,7 @@ IRD_LIB_SRCS = $(filter-out $(addprefix init/initramfs/,main.c tree.c pack.c out
 IRD_DEFS = -Iinit/initramfs -DIRD_DEFAULT_BLKASM='"$(PREFIX)/sbin/blkasm"'
 IRD_HOST_OBJS = $(IRD_SRCS:%.c=$(O)/host/obj/%.o)
 IRD_HOST_LIB_OBJS = $(IRD_LIB_SRCS:%.c=$(O)/host/obj/%.o)
-IRD_OBJS = $(IRD_SRCS:%.c=$(B)/obj/%.o)
+IRD_OBJS = $(IRD_SRCS:%.c=$(BS)/obj/%.o)
 IRD_UNIT_PROGS = $(filter $(O)/host/tests/unit/initramfs_%,$(UNIT_CPROGS))
 IRD_FUZZ_PROGS = $(filter $(addprefix $(O)/host/tests/fuzz/,softdep_fuzz alias_fuzz \
 	kconfig_fuzz),$(FUZZ_PROGS))
@@ -35,7 +35,7 @@ $(O)/host/blkasm-initramfs: $(IRD_HOST_OBJS) $(HOST_OBJS) $(REAL_OBJS)
 	$(E) HOSTLD $@
 	$(Q)$(HOSTCC) -o $@ $^ -lblkid -lmount -pthread
 
-$(B)/blkasm-initramfs: $(IRD_OBJS) $(filter-out $(B)/obj/init/%,$(OBJS)) $(UL_LIBS)
+$(BS)/blkasm-initramfs: $(IRD_OBJS) $(filter-out $(BS)/obj/init/%,$(OBJS)) $(UL_LIBS)
 	$(E) LD $@
 	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^
 
@@ -45,8 +45,8 @@ unit: $(O)/host/blkasm-initramfs
 
 .PHONY: install-initramfs
 install: install-initramfs
-install-initramfs: $(B)/blkasm-initramfs
-	install -D -m 0755 $(B)/blkasm-initramfs $(DESTDIR)$(PREFIX)/sbin/blkasm-initramfs
+install-initramfs: $(BS)/blkasm-initramfs
+	install -D -m 0755 $(BS)/blkasm-initramfs $(DESTDIR)$(PREFIX)/sbin/blkasm-initramfs
 	install -D -m 0644 docs/blkasm-initramfs.8 $(DESTDIR)$(MANDIR)/man8/blkasm-initramfs.8
 	$(foreach d,postinst.d postrm.d,install -d $(DESTDIR)/etc/kernel/$(d) && \
 		sed 's|/usr/local/sbin/blkasm-initramfs|$(PREFIX)/sbin/blkasm-initramfs|' \

@@ -5,11 +5,11 @@
 # a busybox shell /init with Debian's losetup, mdadm and dmsetup, and
 # Debian's initramfs-tools (mkinitramfs, as root, in a private mount
 # namespace). Both take Debian's binaries of this host's architecture.
-$(B)/peer-busybox.cpio.gz: $(B)/busybox.stamp $(B)/kernel.stamp $(MODULE_LISTS) \
+$(B)/peer-busybox.cpio.gz: $(BS)/busybox.stamp $(B)/kernel.stamp $(MODULE_LISTS) \
 		rootfs/peer-busybox.sh rootfs/peer-busybox-init.sh \
 		rootfs/modules.sh rootfs/debtools.sh | $(NEED_DEPS)
 	$(E) CPIO $@
-	$(Q)$(SCRIPT_ENV) rootfs/peer-busybox.sh $@ $(B)/busybox $(B)/kernel $(MODULE_LISTS) \
+	$(Q)$(SCRIPT_ENV) rootfs/peer-busybox.sh $@ $(BS)/busybox $(B)/kernel $(MODULE_LISTS) \
 		$(if $(filter 1,$(V)),,>$@.log 2>&1 || { tail -n 30 $@.log; exit 1; })
 
 $(B)/peer-itools.img: $(B)/kernel.stamp rootfs/peer-itools.sh | $(NEED_DEPS)
