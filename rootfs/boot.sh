@@ -18,6 +18,8 @@
 #               attached with snapshot=on so boots never change it
 #   -N          no disk at all
 #   -r INITRD   use INITRD instead of BOARD_DIR/initramfs.cpio.gz
+#   -R          no initrd at all: the kernel's built-in initramfs (with
+#               -k BOARD_DIR/kernel/image-initramfs, KERNEL=tree)
 #   -k KERNEL   use KERNEL instead of BOARD_DIR/kernel/image
 #   -Q ARGS     extra QEMU arguments (word-split)
 #   -q          quiet: console to LOG only, not to stdout
@@ -35,10 +37,10 @@ set -eu
 append=${BOOT_APPEND-} cmdline=${BOOT_CMDLINE-} timeout=${BOOT_TIMEOUT-}
 log=${BOOT_LOG-} marker=${BOOT_MARKER-} qextra=${BOOT_QEMU_ARGS-}
 interactive=${BOOT_INTERACTIVE-} quiet= wait_re= input= initrd= kernel=
-disks=() nodisk=
+disks=() nodisk= noinitrd=
 
 usage() { sed -n '3,/^set /s/^# \{0,1\}//p' "$0" >&2; exit 2; }
-while getopts a:c:t:l:w:s:m:d:Nr:k:Q:qih opt; do
+while getopts a:c:t:l:w:s:m:d:Nr:Rk:Q:qih opt; do
 	case $opt in
 	a) append="$append $OPTARG" ;;
 	c) cmdline=$OPTARG ;;
@@ -50,6 +52,7 @@ while getopts a:c:t:l:w:s:m:d:Nr:k:Q:qih opt; do
 	d) disks+=("$OPTARG") ;;
 	N) nodisk=1 ;;
 	r) initrd=$OPTARG ;;
+	R) noinitrd=1 ;;
 	k) kernel=$OPTARG ;;
 	Q) qextra="$qextra $OPTARG" ;;
 	q) quiet=1 ;;
@@ -59,6 +62,7 @@ while getopts a:c:t:l:w:s:m:d:Nr:k:Q:qih opt; do
 done
 shift $((OPTIND - 1))
 [ $# -eq 1 ] || usage
+[ -z "$noinitrd" ] || [ -z "$initrd" ] || usage   # -R or -r, not both
 dir=$1
 [ -f "$dir/board.env" ] || { echo "boot.sh: no $dir/board.env (run make first)" >&2; exit 2; }
 . "$dir/board.env"   # QEMU QEMU_ARGS CMDLINE
@@ -81,11 +85,14 @@ if [ -z "$nodisk" ]; then
 	done
 fi
 
+initrd_args=(-initrd "${initrd:-$dir/initramfs.cpio.gz}")
+[ -z "$noinitrd" ] || initrd_args=()
+
 serial=stdio
 [ -z "$interactive" ] || serial=mon:stdio
 # shellcheck disable=SC2086 # QEMU_ARGS and qextra are word lists
 cmd=("$QEMU" $QEMU_ARGS -serial "$serial" -kernel "${kernel:-$dir/kernel/image}"
-	-initrd "${initrd:-$dir/initramfs.cpio.gz}" "${drives[@]}" $qextra
+	"${initrd_args[@]}" "${drives[@]}" $qextra
 	-append "$cmdline")
 
 # Type the input lines once their prompt regex has appeared in the log.

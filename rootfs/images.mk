@@ -4,7 +4,7 @@
 
 IMAGES = $(B)/blkasm $(B)/kernel.stamp $(B)/initramfs.cpio.gz $(B)/disk.img \
 	$(B)/board.env $(B)/test-disk.img $(B)/initramfs-plan.cpio.gz \
-	$(B)/initramfs-stack.cpio.gz
+	$(B)/initramfs-stack.cpio.gz $(if $(filter tree,$(KERNEL)),$(B)/kernel/image-initramfs)
 
 images: $(IMAGES)
 
@@ -25,20 +25,28 @@ $(BS)/busybox.stamp: rootfs/busybox.sh | $(NEED_DEPS)
 # the root's graph at boot) and initramfs-stack (the full stack, root on a
 # thin volume on md on loops, booted with root=/dev/mapper/blkasm-root).
 # Each image's module list is kept beside it (OUT.list, --list).
+# KERNEL=tree adds initramfs-builtin.cpio: the plain image's contents,
+# uncompressed (-C none), which rootfs/kernel.mk links into the tree
+# kernel (kernel/image-initramfs, the one-file kernel).
 MODULE_LISTS = board/$(BOARD)/modules board/$(BOARD)/modules.ondemand
 modlist = $(shell sed -e 's/\#.*//' $(1))
 BOOT_MODULES := $(call modlist,board/$(BOARD)/modules)
 ONDEMAND_MODULES := $(call modlist,board/$(BOARD)/modules.ondemand)
 IRD_HOST = $(O)/host/blkasm-initramfs
 INITRAMFS_DEPS = $(BS)/blkasm $(BS)/busybox.stamp $(B)/kernel.stamp $(MODULE_LISTS) $(IRD_HOST)
-# $(call initramfs,OUT,PLAN): PLAN empty for the plain image.
+# $(call initramfs,OUT,PLAN[,OPTIONS]): PLAN empty for the plain image;
+# OPTIONS go to the generator as they are.
 initramfs = SOURCE_DATE_EPOCH=0 $(IRD_HOST) -m $(B)/kernel/modules -K $(B)/kernel/config \
 	-b $(BS)/blkasm --busybox $(BS)/busybox $(addprefix --add ,$(BOOT_MODULES)) \
-	$(if $(2),-c $(2),$(addprefix --pack ,$(ONDEMAND_MODULES))) --list -o $(1) > $(1).list
+	$(if $(2),-c $(2),$(addprefix --pack ,$(ONDEMAND_MODULES))) $(3) --list -o $(1) > $(1).list
 
 $(B)/initramfs.cpio.gz: $(INITRAMFS_DEPS)
 	$(E) IRD $@
 	$(Q)$(call initramfs,$@)
+
+$(B)/initramfs-builtin.cpio: $(INITRAMFS_DEPS)
+	$(E) IRD $@
+	$(Q)$(call initramfs,$@,,-C none)
 
 $(B)/initramfs-plan.cpio.gz: $(INITRAMFS_DEPS) tests/board/boot-plan.conf
 	$(E) IRD $@

@@ -1,8 +1,10 @@
 #!/bin/sh
 # Build a board's own kernel from Debian's linux-source-6.1 (KERNEL=tree,
-# make kernel), or reuse the build cached for the same inputs.
+# make kernel), or reuse the build cached for the same inputs; with -i,
+# also link an initramfs into it (the one-file kernel).
 #
 # usage: kernel-tree.sh OUT
+#        kernel-tree.sh -i CPIO OUT
 # env:   DL       download cache; builds are cached in $DL/kernel-tree
 #        KARCH    the kernel's ARCH (x86_64, arm64)
 #        KCROSS   its CROSS_COMPILE ('' for a native build)
@@ -24,6 +26,8 @@
 #   $DL/kernel-tree/<version>-<arch>-<key>/   one build: image config kver
 #                                             System.map modules.builtin
 #                                             build.log
+#   $DL/kernel-tree/<version>-<arch>-<key>.build/  its object tree, kept for
+#                                             -i; .blkasm-built once whole
 # <key>: the first 12 digits of the sha256 of the source package version,
 # the kernel arch and cross compiler, both config fragments, the patches
 # (names and contents) and this script. Other builds are left in place.
@@ -32,7 +36,25 @@
 #   OUT/image OUT/kver OUT/config OUT/System.map OUT/key
 #   OUT/modules/lib/modules/<kver>/modules.builtin, modules.dep (empty:
 #   everything is built in)
+#
+# -i CPIO: OUT as above, and OUT/image-initramfs: the same kernel with CPIO
+# (an uncompressed newc archive, blkasm-initramfs -C none) built in as its
+# initramfs, so that it boots with no initrd. CPIO is copied to
+# initramfs.cpio in the object tree, CONFIG_INITRAMFS_SOURCE names that
+# copy (the kernel gzips it), and the image target is made again: only
+# usr/ and the link are redone. OUT/image, the cached image and config
+# (INITRAMFS_SOURCE empty) never change; the object tree's .config keeps
+# the last CPIO's path. A missing object tree is built again first.
 set -eu
+cpio=
+while getopts i: opt; do
+	case $opt in
+	i) cpio=$OPTARG ;;
+	*) echo "usage: kernel-tree.sh [-i CPIO] OUT" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 1 ] || { echo "usage: kernel-tree.sh [-i CPIO] OUT" >&2; exit 2; }
 out=$1
 : "${DL:?}" "${KARCH:?}" "${KIMAGE:?}" "${KCONFIG:?}"
 KCROSS=${KCROSS-}
@@ -67,6 +89,7 @@ key=$({
 } | sha256sum | cut -c1-12)
 name=$ver-$KARCH-$key
 cache=$DL/kernel-tree/$name
+bld=$cache.build
 src=$DL/kernel-tree/src-$ver-$psum
 
 # OUT from a finished build in the cache.
@@ -148,14 +171,17 @@ check_injection_points()
 	say "injection points: $(echo $fns)"
 }
 
-build()
+kmake()
 {
-	bld=$cache.build
-	kmake() {
-		make -C "$src" O="$bld" ARCH="$KARCH" ${KCROSS:+CROSS_COMPILE="$KCROSS"} \
-			KBUILD_BUILD_USER=blkasm KBUILD_BUILD_HOST=blkasm "$@"
-	}
-	rm -rf "$bld" "$cache" "$cache.tmp"
+	make -C "$src" O="$bld" ARCH="$KARCH" ${KCROSS:+CROSS_COMPILE="$KCROSS"} \
+		KBUILD_BUILD_USER=blkasm KBUILD_BUILD_HOST=blkasm "$@"
+}
+
+# The object tree of the plain image (no initramfs built in), whole once
+# .blkasm-built is there.
+build_tree()
+{
+	rm -rf "$bld"
 	mkdir -p "$bld"
 	log=$bld/build.log
 	{
@@ -167,19 +193,49 @@ build()
 	kmake -j"$JOBS" "${KIMAGE##*/}" >> "$log" 2>&1 ||
 		{ tail -n 40 "$log" >&2; die "build failed (log: $log)"; }
 	check_injection_points "$bld/System.map"
+	touch "$bld/.blkasm-built"
+}
+
+# The cache entry, from the object tree just built.
+store()
+{
+	rm -rf "$cache" "$cache.tmp"
 	mkdir -p "$cache.tmp"
 	cp "$bld/$KIMAGE" "$cache.tmp/image"
 	cp "$bld/.config" "$cache.tmp/config"
-	cp "$bld/System.map" "$bld/modules.builtin" "$log" "$cache.tmp/"
+	cp "$bld/System.map" "$bld/modules.builtin" "$bld/build.log" "$cache.tmp/"
 	cp "$bld/include/config/kernel.release" "$cache.tmp/kver"
 	mv "$cache.tmp" "$cache"
-	rm -rf "$bld"
 }
 
-# A finished build appears at once (mv); building is serialised, so that
-# two makes never unpack or build into the same folders.
+# OUT/image-initramfs: the object tree relinked with CPIO built in.
+relink()
+{
+	rd=$bld/initramfs.cpio
+	log=$bld/relink.log
+	cp "$cpio" "$rd"
+	{
+		"$src/scripts/config" --file "$bld/.config" --set-str INITRAMFS_SOURCE "$rd"
+		kmake olddefconfig
+	} > "$log" 2>&1 || { tail -n 30 "$log" >&2; die "configuration failed (log: $log)"; }
+	grep -qxF "CONFIG_INITRAMFS_SOURCE=\"$rd\"" "$bld/.config" ||
+		die "CONFIG_INITRAMFS_SOURCE did not survive olddefconfig (log: $log)"
+	kmake -j"$JOBS" "${KIMAGE##*/}" >> "$log" 2>&1 ||
+		{ tail -n 40 "$log" >&2; die "relink failed (log: $log)"; }
+	cp "$bld/$KIMAGE" "$out/image-initramfs.tmp"
+	mv "$out/image-initramfs.tmp" "$out/image-initramfs"
+}
+
+# A finished build appears at once (mv); building and relinking are
+# serialised, so that two makes never unpack, build or link into the same
+# folders.
+if [ -n "$cpio" ]; then
+	[ -f "$cpio" ] || die "no $cpio"
+	[ "$(head -c 6 "$cpio" 2>/dev/null)" = 070701 ] ||
+		die "$cpio: not an uncompressed newc cpio archive (blkasm-initramfs -C none)"
+fi
 mkdir -p "$DL/kernel-tree"
-if [ ! -f "$cache/kver" ]; then
+if [ ! -f "$cache/kver" ] || [ -n "$cpio" ]; then
 	exec 9> "$DL/kernel-tree/.lock"
 	flock 9
 fi
@@ -189,8 +245,19 @@ else
 	t0=$(date +%s)
 	say "building $name: linux-source-6.1 $ver for $KARCH${KCROSS:+ with ${KCROSS}gcc}, $(echo $patches | wc -w) patches, make -j$JOBS"
 	prepare_source
-	build
+	build_tree
+	store
 	t=$(( $(date +%s) - t0 ))
-	say "built $name in $((t / 60))m$((t % 60))s ($cache)"
+	say "built $name in $((t / 60))m$((t % 60))s ($cache, object tree $(du -sh "$bld" | cut -f1))"
 fi
 install_out
+[ -n "$cpio" ] || exit 0
+t0=$(date +%s)
+prepare_source
+if [ ! -f "$bld/.blkasm-built" ]; then
+	say "no object tree for $name: building it again ($bld)"
+	build_tree
+fi
+relink
+t=$(( $(date +%s) - t0 ))
+say "linked $cpio into $out/image-initramfs in ${t}s"

@@ -4,7 +4,8 @@
 # $(O)/<board>-tree), and EBUSY injected through fail_function into every
 # kernel path of blkasm's operations that can refuse with it
 # (docs/kernel.md): success while the refusals end within the retry
-# policy, a bounded give-up with a diagnosis when they never end.
+# policy, a bounded give-up with a diagnosis when they never end. And the
+# one-file kernel, with the initramfs built in, booting on its own.
 
 . "$(atf_get_srcdir)/board.subr"
 X=qemu-x86_64-tree
@@ -40,6 +41,7 @@ x86_64_root_on_loop_body()
 	expect_tree_kernel $X
 	expect_root_on_loop
 	expect_console 'rootdev: /dev/vda is /dev/vda'
+	expect_console '^(\[ *[0-9.]+\] )?Unpacking initramfs\.\.\.$'
 }
 
 atf_test_case aarch64_root_on_loop
@@ -54,6 +56,50 @@ aarch64_root_on_loop_body()
 	boot $A 360
 	expect_tree_kernel $A
 	expect_root_on_loop
+	expect_console '^(\[ *[0-9.]+\] )?Unpacking initramfs\.\.\.$'
+}
+
+# builtin BOARD TIMEOUT: the one-file kernel, kernel/image-initramfs (make
+# images KERNEL=tree: the plain initramfs, uncompressed, linked into the
+# tree kernel), booted with no initrd at all (boot.sh -R), reaches the root
+# on loop. The kernel says "Unpacking initramfs..." only for an initrd it
+# was handed (the root_on_loop cases see it); "blkasm: ready" and
+# /run/blkasm/timings (expect_root_on_loop) come from blkasm's boot, which
+# only runs as PID 1: the built-in initramfs's /init.
+builtin()
+{
+	local kdir
+	need_tree "$1"
+	kdir=$(board_dir "$1")/kernel
+	[ -f "$kdir/image-initramfs" ] ||
+		atf_fail "no $kdir/image-initramfs (make images KERNEL=tree)"
+	boot "$1" "$2" -R -k "$kdir/image-initramfs"
+	expect_tree_kernel "$1"
+	expect_root_on_loop
+	! grep -q 'Unpacking initramfs' console.log ||
+		atf_fail "the kernel unpacked an initrd: the boot was not on the built-in initramfs alone"
+}
+
+atf_test_case x86_64_builtin_initramfs
+x86_64_builtin_initramfs_head()
+{
+	atf_set descr "qemu-x86_64 on the one-file kernel (initramfs built in), no initrd: root filesystem in a loop image on vda"
+	atf_set timeout 300
+}
+x86_64_builtin_initramfs_body()
+{
+	builtin $X 240
+}
+
+atf_test_case aarch64_builtin_initramfs
+aarch64_builtin_initramfs_head()
+{
+	atf_set descr "qemu-aarch64 on the one-file kernel (initramfs built in), no initrd: root filesystem in a loop image on vda"
+	atf_set timeout 400
+}
+aarch64_builtin_initramfs_body()
+{
+	builtin $A 360
 }
 
 atf_test_case x86_64_full_stack_root
@@ -152,6 +198,8 @@ atf_init_test_cases()
 {
 	atf_add_test_case x86_64_root_on_loop
 	atf_add_test_case aarch64_root_on_loop
+	atf_add_test_case x86_64_builtin_initramfs
+	atf_add_test_case aarch64_builtin_initramfs
 	atf_add_test_case x86_64_full_stack_root
 	for c in $INJECT_CASES; do
 		atf_add_test_case "x86_64_inject_$c"
