@@ -55,18 +55,25 @@ int thin_remove(struct run_ctx *c, struct plan_node *n, const char *dm_name)
 	return 0;
 }
 
+int thin_found_live(struct plan_node *n, int found, const struct dm_info *info)
+{
+	if (found <= 0)
+		return found == -ENODEV ? 0 : found;	/* no device-mapper yet: not up */
+	if (!info->live_table) {
+		driver_say(n->why, sizeof(n->why), "%s exists without a live table: left alone",
+			   info->name);
+		return -EEXIST;
+	}
+	return 1;
+}
+
 int thin_adopt_uuid(struct plan_node *n, const char *dm_uuid)
 {
 	struct dm_info info;
-	int r = dm_find_uuid(dm_uuid, &info);
+	int r = thin_found_live(n, dm_find_uuid(dm_uuid, &info), &info);
 
 	if (r <= 0)
-		return r == -ENODEV ? 0 : r;	/* no device-mapper yet: not up */
-	if (!info.live_table) {
-		driver_say(n->why, sizeof(n->why), "%s exists without a live table: left alone",
-			   info.name);
-		return -EEXIST;
-	}
+		return r;
 	dm_make_node(info.name, info.dev);
 	return 1;
 }

@@ -69,6 +69,13 @@ int thin_remove(struct run_ctx *c, struct plan_node *n, const char *dm_name);
  * /dev/mapper node made. Returns 1 up, 0 not there (or no device-mapper
  * yet), -EEXIST with n->why set when it exists without a live table.
  */
+/*
+ * After a device-mapper lookup that returned found (1, 0 or -errno) and
+ * filled info: 1 when it names a device with a live table, 0 when there is
+ * none (or no device-mapper yet), -EEXIST with n->why when the device has
+ * no live table (left alone), or the lookup's error.
+ */
+int thin_found_live(struct plan_node *n, int found, const struct dm_info *info);
 int thin_adopt_uuid(struct plan_node *n, const char *dm_uuid);
 
 /* The pool table's low-water mark in blocks: the plan's, or a tenth. */

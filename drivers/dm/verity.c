@@ -225,15 +225,10 @@ static int verity_adopt(struct run_ctx *c, struct plan_node *n)
 	struct verity_want *w;
 	struct dm_info info;
 	char why[320], state[16];
-	int r = find(vc, &info);
+	int r = thin_found_live(n, find(vc, &info), &info);
 
 	if (r <= 0)
-		return r == -ENODEV ? 0 : r;	/* no device-mapper yet: not up */
-	if (!info.live_table) {
-		driver_say(n->why, sizeof(n->why), "%s exists without a live table: left alone",
-			   info.name);
-		return -EEXIST;
-	}
+		return r;
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
