@@ -22,6 +22,9 @@
 /* With blkasm.overlay=: the root's read-only lower layer, kept in /run. */
 #define BASE_NODE "rootbase"
 #define BASE_DIR "/run/blkasm/rootbase"
+/* With roothash=: the root's verity device, and loop='s sidecar hash file. */
+#define VERITY_NODE "rootverity"
+#define HASH_IMAGE_NODE "roothashimg"
 
 /* init/rootplan.c: adds root=/loop= as nodes. 0, -ENODEV (no root=), -ENOMEM. */
 int rootplan_add(struct plan *p, const struct boot_params *bp);

@@ -4,9 +4,12 @@
  * plan: the root device, then either its mount as the new root, or
  * (loop=) its mount on /host, the image's loop device, and the image's
  * filesystem as the new root. The loop node needs the host mount because
- * its file lies below /host (an implicit edge). With blkasm.overlay= the
- * filesystem that would have been the root is mounted read-only on
- * BASE_DIR instead, and the root is an overlay over it.
+ * its file lies below /host (an implicit edge). With roothash= the root's
+ * filesystem is read through a verity node over the image (or root=),
+ * its hash tree in the image's sidecar file (a second loop node) or at
+ * blkasm.hashoffset=. With blkasm.overlay= the filesystem that would have
+ * been the root is mounted read-only on BASE_DIR instead, and the root is
+ * an overlay over it.
  */
 #include "table.h"
 #include "init.h"
@@ -68,12 +71,51 @@ static int add_overlay(struct plan *p, const struct boot_params *bp)
 static int add_top(struct plan *p, const struct boot_params *bp, const char *device,
 		   const char *type, const char *options)
 {
+	/* A verity device is read-only: so is a filesystem on it. */
+	bool ro = bp->read_only || bp->roothash[0];
+
 	if (bp->overlay == OVERLAY_NONE)
 		return add_mount(p, ROOT_NODE, device, NEW_ROOT, type, options,
-				 bp->read_only ? "yes" : "no");
+				 ro ? "yes" : "no");
 	if (add_mount(p, BASE_NODE, device, BASE_DIR, type, options, "yes"))
 		return -ENOMEM;
 	return add_overlay(p, bp);
+}
+
+/*
+ * The sidecar hash file of loop='s image, as systemd names it: the image's
+ * name with its extension (if any) replaced by ".verity".
+ */
+static void sidecar_path(const char *image, char *buf, size_t size)
+{
+	const char *base = strrchr(image, '/');
+	const char *dot = strrchr(base ? base : image, '.');
+	int keep = dot && dot != base + 1 ? (int)(dot - image) : (int)strlen(image);
+
+	snprintf(buf, size, "%s%.*s.verity", HOST_DIR, keep, image);
+}
+
+/* roothash=: the verity node over data, its tree in a sidecar or at an offset. */
+static int add_verity(struct plan *p, const struct boot_params *bp, const char *data)
+{
+	struct plan_node *n;
+	char buf[320];
+
+	if (!bp->have_hash_offset) {
+		n = plan_add_node(p, "loop", HASH_IMAGE_NODE);
+		sidecar_path(bp->loop, buf, sizeof(buf));
+		if (!n || set(n, "file", buf) || set(n, "autoclear", "yes") ||
+		    set(n, "read-only", "yes"))
+			return -ENOMEM;
+	}
+	n = plan_add_node(p, "verity", VERITY_NODE);
+	if (!n || set(n, "data", data) || set(n, "root-hash", bp->roothash) ||
+	    set(n, "on-corruption", bp->on_corruption))
+		return -ENOMEM;
+	if (!bp->have_hash_offset)
+		return set(n, "hash", HASH_IMAGE_NODE);
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)bp->hash_offset);
+	return set(n, "hash-offset", buf);
 }
 
 int rootplan_add(struct plan *p, const struct boot_params *bp)
@@ -88,6 +130,9 @@ int rootplan_add(struct plan *p, const struct boot_params *bp)
 	if (!n || set(n, "device", devspec_str(&bp->root, buf, sizeof(buf))) ||
 	    set(n, "wait", wait))
 		return -ENOMEM;
+	if (!bp->loop[0] && bp->roothash[0])
+		return add_verity(p, bp, ROOT_DEVICE_NODE) ? -ENOMEM :
+		       add_top(p, bp, VERITY_NODE, bp->rootfstype, bp->rootflags);
 	if (!bp->loop[0])
 		return add_top(p, bp, ROOT_DEVICE_NODE, bp->rootfstype, bp->rootflags);
 	/*
@@ -100,11 +145,15 @@ int rootplan_add(struct plan *p, const struct boot_params *bp)
 		return -ENOMEM;
 	n = plan_add_node(p, "loop", IMAGE_NODE);
 	snprintf(buf, sizeof(buf), "%s%s", HOST_DIR, bp->loop);
-	/* Under an overlay the image never changes: bound read-only. */
+	/* Under an overlay or verity the image never changes: bound read-only. */
 	if (!n || set(n, "file", buf) || set(n, "autoclear", "yes") ||
-	    (bp->overlay != OVERLAY_NONE && set(n, "read-only", "yes")))
+	    ((bp->overlay != OVERLAY_NONE || bp->roothash[0]) && set(n, "read-only", "yes")))
 		return -ENOMEM;
-	return add_top(p, bp, IMAGE_NODE, bp->loopfstype, bp->loopflags);
+	if (!bp->roothash[0])
+		return add_top(p, bp, IMAGE_NODE, bp->loopfstype, bp->loopflags);
+	if (add_verity(p, bp, IMAGE_NODE))
+		return -ENOMEM;
+	return add_top(p, bp, VERITY_NODE, bp->loopfstype, bp->loopflags);
 }
 
 /* The plan file's text, or none when an optional one is missing. */
@@ -144,6 +193,8 @@ static const char *taken_by(const struct boot_params *bp, const char *name)
 		return "loop=";
 	if (bp->overlay != OVERLAY_NONE && !strcmp(name, BASE_NODE))
 		return "blkasm.overlay=";
+	if (bp->roothash[0] && (!strcmp(name, VERITY_NODE) || !strcmp(name, HASH_IMAGE_NODE)))
+		return "roothash=";
 	return NULL;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
 #include "cmdline.h"
-#include "plan.h"
+#include "cmdline_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,7 +19,7 @@ const char *cmdline_break_name(enum boot_break b)
 }
 
 /* A whole number in [lo, hi]; no sign unless lo < 0, no trailing junk. */
-static bool parse_int(const char *s, long lo, long hi, long *out)
+bool cmdline_int(const char *s, long lo, long hi, long *out)
 {
 	char *end;
 	long v;
@@ -33,7 +33,7 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
 	return true;
 }
 
-static bool copy_str(char *dst, size_t size, const char *v)
+bool cmdline_copy(char *dst, size_t size, const char *v)
 {
 	size_t len = strlen(v);
 
@@ -52,7 +52,7 @@ static bool set_fstype(char *dst, size_t size, const char *v)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
 		      *p == '_' || *p == '.' || *p == ',' || *p == '-'))
 			return false;
-	return copy_str(dst, size, v);
+	return cmdline_copy(dst, size, v);
 }
 
 /* Mount options: printable, no blanks (the tokenizer took quotes off). */
@@ -61,7 +61,7 @@ static bool set_opts(char *dst, size_t size, const char *v)
 	for (const char *p = v; *p; p++)
 		if (*p <= ' ' || *p > '~')
 			return false;
-	return copy_str(dst, size, v);
+	return cmdline_copy(dst, size, v);
 }
 
 /*
@@ -88,7 +88,7 @@ static const char *path_why(const char *v)
 	return NULL;
 }
 
-static const char *set_path(char *dst, size_t size, const char *v)
+const char *cmdline_path(char *dst, size_t size, const char *v)
 {
 	/* initramfs-tools takes loop=images/root.img as /images/root.img. */
 	char tmp[512];
@@ -98,7 +98,7 @@ static const char *set_path(char *dst, size_t size, const char *v)
 	why = path_why(tmp);
 	if (why)
 		return why;
-	if (!copy_str(dst, size, tmp))
+	if (!cmdline_copy(dst, size, tmp))
 		return "a path of at most 255 characters";
 	return NULL;
 }
@@ -161,7 +161,7 @@ static const char *p_rootwait(struct boot_params *bp, const char *v)
 	bp->rootwait = true;
 	if (!v)		/* plain rootwait: as long as the boot deadline allows */
 		return NULL;
-	if (!parse_int(v, 0, 86400, &n))
+	if (!cmdline_int(v, 0, 86400, &n))
 		return "rootwait or rootwait=SECONDS (0-86400)";
 	bp->root_wait_s = (int)n;
 	return NULL;
@@ -171,7 +171,7 @@ static const char *p_rootdelay(struct boot_params *bp, const char *v)
 {
 	long n;
 
-	if (!parse_int(v, 0, 86400, &n))
+	if (!cmdline_int(v, 0, 86400, &n))
 		return "a whole number of seconds (0-86400)";
 	bp->root_wait_s = (int)n;
 	return NULL;
@@ -181,54 +181,26 @@ static const char *p_init(struct boot_params *bp, const char *v)
 {
 	if (*v != '/')
 		return "an absolute path";
-	return set_path(bp->init, sizeof(bp->init), v);
+	return cmdline_path(bp->init, sizeof(bp->init), v);
 }
 
 static const char *p_loop(struct boot_params *bp, const char *v)
 {
-	return set_path(bp->loop, sizeof(bp->loop), v);
-}
-
-/* tmpfs, tmpfs:SIZE or /FOLDER (a folder on root=, with loop=). */
-static const char *p_overlay(struct boot_params *bp, const char *v)
-{
-	static const char want[] = "tmpfs, tmpfs:SIZE (512M, 2G) or the absolute path of "
-				   "a folder on root=";
-	uint64_t size;
-	const char *why;
-
-	if (!strncmp(v, "tmpfs", 5) && (!v[5] || v[5] == ':')) {
-		if (v[5] && (plan_parse_size(v + 6, &size) < 0 || size == 0 ||
-			     !copy_str(bp->overlay_size, sizeof(bp->overlay_size), v + 6)))
-			return want;
-		if (!v[5])
-			bp->overlay_size[0] = '\0';
-		bp->overlay = OVERLAY_TMPFS;
-		return NULL;
-	}
-	if (*v != '/')
-		return want;
-	/* overlayfs splits its options at ',' and its lower layers at ':'. */
-	if (strpbrk(v, ",:\\"))
-		return "a folder whose path has no ',', ':' or '\\' (overlayfs cannot take them)";
-	why = set_path(bp->overlay_dir, sizeof(bp->overlay_dir), v);
-	if (!why)
-		bp->overlay = OVERLAY_DIR;
-	return why;
+	return cmdline_path(bp->loop, sizeof(bp->loop), v);
 }
 
 static const char *p_conf(struct boot_params *bp, const char *v)
 {
 	if (*v != '/')
 		return "an absolute path";
-	return set_path(bp->conf, sizeof(bp->conf), v);
+	return cmdline_path(bp->conf, sizeof(bp->conf), v);
 }
 
 static const char *p_timeout(struct boot_params *bp, const char *v)
 {
 	long n;
 
-	if (!parse_int(v, 1, 86400, &n))
+	if (!cmdline_int(v, 1, 86400, &n))
 		return "a whole number of seconds (1-86400)";
 	bp->timeout_s = (uint32_t)n;
 	return NULL;
@@ -262,7 +234,7 @@ static const char *p_panic(struct boot_params *bp, const char *v)
 {
 	long n;
 
-	if (!parse_int(v, -86400, 86400, &n))
+	if (!cmdline_int(v, -86400, 86400, &n))
 		return "a whole number of seconds (negative: at once)";
 	bp->panic_set = true;
 	bp->panic_s = (int)n;
@@ -289,7 +261,10 @@ static const struct param {
 	{ "loopflags", VALUE, p_loopflags },
 	{ "panic", VALUE, p_panic },
 	{ "blkasm.conf", VALUE, p_conf },
-	{ "blkasm.overlay", VALUE, p_overlay },
+	{ "roothash", VALUE, cmdline_roothash },
+	{ "blkasm.overlay", VALUE, cmdline_overlay },
+	{ "blkasm.hashoffset", VALUE, cmdline_hashoffset },
+	{ "blkasm.oncorruption", VALUE, cmdline_oncorruption },
 	{ "blkasm.timeout", VALUE, p_timeout },
 	{ "blkasm.debug", FLAG, p_debug },
 	{ "blkasm.break", VALUE, p_break },
@@ -330,7 +305,8 @@ static const char *apply(struct boot_params *bp, const char *name, const char *v
 	}
 	if (!strncmp(name, "blkasm.", 7))
 		return "a known blkasm parameter: blkasm.conf=, blkasm.overlay=, "
-		       "blkasm.timeout=, blkasm.debug, blkasm.break=, blkasm.shell";
+		       "blkasm.hashoffset=, blkasm.oncorruption=, blkasm.timeout=, "
+		       "blkasm.debug, blkasm.break=, blkasm.shell";
 	return NULL;	/* someone else's parameter */
 }
 
@@ -380,7 +356,7 @@ static void take_init_args(const char *s, struct boot_params *bp)
 	}
 }
 
-static void fail(struct cmdline_error *err, unsigned int col, const char *tok,
+void cmdline_fail(struct cmdline_error *err, unsigned int col, const char *tok,
 		 const char *expected)
 {
 	size_t n = 0;
@@ -403,23 +379,6 @@ static void fail(struct cmdline_error *err, unsigned int col, const char *tok,
 	err->expected = expected;
 }
 
-/*
- * What only the whole line shows: a folder upper layer lies on root=
- * beside loop='s image; root= itself, as the lower layer, cannot hold it
- * (overlayfs refuses an upper folder inside a lower layer).
- */
-static int check_together(const struct boot_params *bp, struct cmdline_error *err)
-{
-	char tok[300];
-
-	if (bp->overlay != OVERLAY_DIR || bp->loop[0])
-		return 0;
-	snprintf(tok, sizeof(tok), "blkasm.overlay=%s", bp->overlay_dir);
-	fail(err, bp->overlay_col, tok, "loop= too (a folder upper layer lies on root= beside "
-	     "the image), or tmpfs");
-	return -EINVAL;
-}
-
 int cmdline_parse(const char *line, struct boot_params *bp, struct cmdline_error *err)
 {
 	const char *s = line, *start;
@@ -437,10 +396,10 @@ int cmdline_parse(const char *line, struct boot_params *bp, struct cmdline_error
 		start = s;
 		s = next_token(s, tok, sizeof(tok), &too_long);
 		if (!s)
-			return check_together(bp, err);
+			return cmdline_together(bp, err);
 		if (!strcmp(tok, "--")) {	/* the rest is init's */
 			take_init_args(s, bp);
-			return check_together(bp, err);
+			return cmdline_together(bp, err);
 		}
 		char *eq = strchr(tok, '=');
 		unsigned int col = (unsigned int)(start - line) + 1;
@@ -455,10 +414,9 @@ int cmdline_parse(const char *line, struct boot_params *bp, struct cmdline_error
 		if (why) {
 			if (eq)
 				*eq = '=';
-			fail(err, col, tok, why);
+			cmdline_fail(err, col, tok, why);
 			return -EINVAL;
 		}
-		if (!strcmp(tok, "blkasm.overlay"))
-			bp->overlay_col = col;
+		cmdline_note_column(bp, tok, col);
 	}
 }

@@ -35,6 +35,17 @@ struct boot_params {
 	char overlay_size[32];	/* tmpfs:SIZE as written, "" for the default */
 	char overlay_dir[256];	/* the folder on root= holding upper and work */
 	unsigned int overlay_col;	/* of blkasm.overlay=, for messages */
+	/*
+	 * roothash=: the root (the loop= image, or root= itself) is read
+	 * through dm-verity; its hash tree is in the image's sidecar file
+	 * (IMAGE.verity) or, with blkasm.hashoffset=, at that byte offset of
+	 * the data device itself. blkasm.oncorruption=: the verity policy.
+	 */
+	char roothash[129];	/* lower case hex, "" if none */
+	bool have_hash_offset;
+	uint64_t hash_offset;
+	char on_corruption[16];	/* error, restart, panic, log; "" for the default */
+	unsigned int roothash_col, hashoffset_col, oncorruption_col;
 	char conf[256];		/* blkasm.conf=, "" for the default */
 	uint32_t timeout_s;	/* blkasm.timeout=, the whole boot's deadline */
 	bool debug;

@@ -3,6 +3,8 @@
 #include "fs.h"
 #include "driver.h"
 #include "file.h"
+#include "modules.h"
+#include "probe.h"
 #include "retry.h"
 #include "sys.h"
 
@@ -85,4 +87,44 @@ int fs_unmount(struct run_ctx *c, struct plan_node *n, const char *target)
 		driver_say(n->why, sizeof(n->why), "%s still mounted %s: %s", target,
 			   retry_describe(&res, how, sizeof(how)), strerror(-r));
 	return r;
+}
+
+/* Does /proc/filesystems (text) list type ("nodev\tproc", "\text4")? */
+static bool fs_known(const char *text, const char *type, size_t len)
+{
+	const char *line = text;
+
+	while (line && *line) {
+		const char *name = strchr(line, '\t');
+		const char *end = strchr(line, '\n');
+
+		if (name && (!end || name < end) &&
+		    (size_t)((end ? end : name + strlen(name)) - (name + 1)) == len &&
+		    !strncmp(name + 1, type, len))
+			return true;
+		line = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+void fs_need_type(const char *device, const char *type)
+{
+	struct probe_info pi;
+	char *known = NULL, name[64];
+
+	/* No /proc (a test's fake kernel): nothing to go by. */
+	if (file_slurp("/proc/filesystems", 64 * 1024, &known, NULL) < 0)
+		return;
+	if ((!type || !*type) && device && probe_device(device, &pi) == 0 && pi.type[0])
+		type = pi.type;
+	for (const char *t = type ? type : ""; *t;) {
+		size_t len = strcspn(t, ",");
+
+		if (len && len < sizeof(name) && !fs_known(known, t, len)) {
+			snprintf(name, sizeof(name), "%.*s", (int)len, t);
+			mod_need(name);
+		}
+		t += len + (t[len] == ',');
+	}
+	free(known);
 }

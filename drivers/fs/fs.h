@@ -30,4 +30,12 @@ int mountinfo_find(const char *target, struct mountinfo *mi);
  */
 int fs_unmount(struct run_ctx *c, struct plan_node *n, const char *target);
 
+/*
+ * Before a mount: loads the kernel module of each filesystem type that
+ * /proc/filesystems does not list yet (mod_need). type is a comma list,
+ * or NULL/"" for the type libblkid finds on device. A type that no
+ * module provides is left for the mount to report.
+ */
+void fs_need_type(const char *device, const char *type);
+
 #endif

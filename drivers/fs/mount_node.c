@@ -87,6 +87,7 @@ static int mount_up(struct run_ctx *c, struct plan_node *n)
 	if (r < 0)
 		return r;
 	req.source = device;
+	fs_need_type(device, req.fstype);
 	file_mkdirs(req.target, 0755);
 	r = mount_fs(&req, fstype, sizeof(fstype), why, sizeof(why));
 	if ((r == -EROFS || r == -EACCES) && !req.read_only) {

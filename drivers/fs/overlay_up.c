@@ -153,6 +153,8 @@ int overlay_up(struct run_ctx *c, struct plan_node *n)
 	r = ovl_dirs_of(n, &d);
 	if (r == 0)
 		r = build_data(c, n, &d, data, sizeof(data));
+	if (r == 0)
+		fs_need_type(NULL, "overlay");
 	if (r < 0)
 		return r;
 	if (d.tmpfs) {

@@ -182,6 +182,60 @@ OUT
 		"$(bin)" plan -c base.conf --cmdline 'root=/dev/vda blkasm.overlay=tmpfs'
 }
 
+atf_test_case plan_root_verity
+plan_root_verity_head()
+{
+	atf_set descr "plan of roothash=: the root read through dm-verity, its tree in the image's sidecar .verity file or at blkasm.hashoffset="
+}
+plan_root_verity_body()
+{
+	local H=0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789abcdef
+	local HL=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+
+	cat > expected <<OUT
+1. rootdev      device device=/dev/vda wait=30
+2. host         mount  device=rootdev target=/host read-only=no  (needs rootdev)
+3. rootimg      loop   file=/host/images/root.img autoclear=yes read-only=yes  (needs host)
+4. roothashimg  loop   file=/host/images/root.verity autoclear=yes read-only=yes  (needs host)
+5. rootverity   verity data=rootimg root-hash=$HL hash=roothashimg  (needs rootimg, roothashimg)
+6. rootbase     mount  device=rootverity target=/run/blkasm/rootbase read-only=yes  (needs rootverity)
+7. root         overlay lower=rootbase target=/root read-only=no  (needs rootbase)
+then switch_root to /root running /sbin/init (boot deadline 120 s)
+OUT
+	atf_check -o file:expected "$(bin)" plan --cmdline \
+		"root=/dev/vda loop=/images/root.img roothash=$H blkasm.overlay=tmpfs rw"
+	# Appended to the image (an extension-less name has no sidecar anyway).
+	cat > expected <<OUT
+1. rootdev      device device=LABEL=data wait=30
+2. host         mount  device=rootdev target=/host read-only=no  (needs rootdev)
+3. rootimg      loop   file=/host/root autoclear=yes read-only=yes  (needs host)
+4. rootverity   verity data=rootimg root-hash=$HL on-corruption=restart hash-offset=8388608  (needs rootimg)
+5. root         mount  device=rootverity target=/root type=squashfs read-only=yes  (needs rootverity)
+then switch_root to /root running /sbin/init (boot deadline 120 s)
+OUT
+	atf_check -o file:expected "$(bin)" plan --cmdline \
+		"root=LABEL=data loop=root loopfstype=squashfs roothash=$H blkasm.hashoffset=8M blkasm.oncorruption=restart rw"
+	# On root= itself: rw cannot make a verity device writable.
+	cat > expected <<OUT
+1. rootdev      device device=/dev/vdb wait=30
+2. rootverity   verity data=rootdev root-hash=$HL hash-offset=1048576  (needs rootdev)
+3. root         mount  device=rootverity target=/root read-only=yes  (needs rootverity)
+then switch_root to /root running /sbin/init (boot deadline 120 s)
+OUT
+	atf_check -o file:expected "$(bin)" plan --cmdline \
+		"root=/dev/vdb roothash=$H blkasm.hashoffset=1M rw"
+	# The sidecar is named after the image, its last extension replaced.
+	atf_check -o match:'^4\. roothashimg  loop   file=/host/a\.b/root\.sqfs\.verity ' \
+		"$(bin)" plan --cmdline "root=/dev/vda loop=/a.b/root.sqfs.x roothash=$H"
+	printf 'verity rootverity { data /dev/vdb; root-hash $H; hash-offset 4096 }\n' > v.conf
+	atf_check -s exit:1 -o empty \
+		-e inline:"v.conf:1:8: node name 'rootverity' is taken by the kernel command line's roothash=: rename it\n" \
+		"$(bin)" plan -c v.conf --cmdline "root=/dev/vda loop=/r.img roothash=$H"
+	atf_check -s exit:1 -o empty \
+		-e match:"column 15 \(roothash=.*\): expected loop= too" \
+		"$(bin)" plan --cmdline "root=/dev/vda roothash=$H"
+}
+
 atf_test_case plan_cmdline_conf
 plan_cmdline_conf_head()
 {
@@ -247,7 +301,7 @@ plan_errors_body()
 	plan_error "root=/dev/vda loop=\"/a	b.img\"" \
 		'kernel command line, column 15 (loop=/a\\tb.img): expected a value without tabs or other control characters'
 	plan_error 'root=/dev/vda blkasm.timout=5' \
-		'kernel command line, column 15 (blkasm.timout=5): expected a known blkasm parameter: blkasm.conf=, blkasm.overlay=, blkasm.timeout=, blkasm.debug, blkasm.break=, blkasm.shell'
+		'kernel command line, column 15 (blkasm.timout=5): expected a known blkasm parameter: blkasm.conf=, blkasm.overlay=, blkasm.hashoffset=, blkasm.oncorruption=, blkasm.timeout=, blkasm.debug, blkasm.break=, blkasm.shell'
 	plan_error 'root=/dev/vda blkasm.overlay=/ovl' \
 		'kernel command line, column 15 (blkasm.overlay=/ovl): expected loop= too (a folder upper layer lies on root= beside the image), or tmpfs'
 	plan_error 'root=/dev/vda blkasm.overlay=tmpfs:0' \
@@ -275,5 +329,6 @@ atf_init_test_cases()
 	atf_add_test_case plan_root_on_loop
 	atf_add_test_case plan_plain_root
 	atf_add_test_case plan_root_overlay
+	atf_add_test_case plan_root_verity
 	atf_add_test_case plan_errors
 }

@@ -10,8 +10,14 @@
 #define PATHS "an absolute path without empty ('//' or a trailing '/'), '.' or '..' elements"
 #define CONTROL "a value without tabs or other control characters"
 #define SPECS "/dev/NAME, UUID=, LABEL=, PARTUUID=, PARTLABEL= or MAJOR:MINOR"
-#define KNOWN "a known blkasm parameter: blkasm.conf=, blkasm.overlay=, blkasm.timeout=, " \
+#define KNOWN "a known blkasm parameter: blkasm.conf=, blkasm.overlay=, " \
+	      "blkasm.hashoffset=, blkasm.oncorruption=, blkasm.timeout=, " \
 	      "blkasm.debug, blkasm.break=, blkasm.shell"
+#define HASH "the root hash in hex (64 digits for sha256), as veritysetup format prints it"
+#define HOFF "the byte offset of the verity superblock on the data device, a multiple of " \
+	     "512 (veritysetup format --hash-offset)"
+#define POLICY "one of error, restart, panic, log"
+#define H64 "0123456789abcdef0123456789abcdef0123456789ABCDEF0123456789abcdef"
 #define OVERLAY "tmpfs, tmpfs:SIZE (512M, 2G) or the absolute path of a folder on root="
 #define OVL_CHARS "a folder whose path has no ',', ':' or '\\' (overlayfs cannot take them)"
 #define OVL_LOOP "loop= too (a folder upper layer lies on root= beside the image), or tmpfs"
@@ -247,6 +253,29 @@ ATF_TC_BODY(root_overlay, tc)
 	ATF_CHECK_EQ(bp.overlay, OVERLAY_TMPFS);
 }
 
+ATF_TC_WITHOUT_HEAD(root_verity);
+ATF_TC_BODY(root_verity, tc)
+{
+	parse_ok("root=/dev/vda loop=/images/root.img");
+	ATF_CHECK_STREQ(bp.roothash, "");
+	ATF_CHECK(!bp.have_hash_offset);
+	/* Kept in lower case, as the verity node compares it. */
+	parse_ok("root=/dev/vda loop=/images/root.img roothash=" H64);
+	ATF_CHECK_STREQ(bp.roothash, "0123456789abcdef0123456789abcdef"
+			"0123456789abcdef0123456789abcdef");
+	ATF_CHECK(!bp.have_hash_offset);
+	ATF_CHECK_STREQ(bp.on_corruption, "");
+	/* Appended to root= itself: no loop= needed. */
+	parse_ok("blkasm.hashoffset=16M roothash=" H64 " root=/dev/vdb blkasm.oncorruption=restart");
+	ATF_CHECK(bp.have_hash_offset);
+	ATF_CHECK_EQ(bp.hash_offset, 16u << 20);
+	ATF_CHECK_STREQ(bp.on_corruption, "restart");
+	parse_ok("root=/dev/vda loop=/r.img roothash=0123456789abcdef0123456789abcdef "
+		 "blkasm.hashoffset=1048576 blkasm.oncorruption=log");
+	ATF_CHECK_EQ(bp.hash_offset, 1048576u);
+	ATF_CHECK_STREQ(bp.on_corruption, "log");
+}
+
 ATF_TC_WITHOUT_HEAD(quotes_group_and_vanish);
 ATF_TC_BODY(quotes_group_and_vanish, tc)
 {
@@ -390,6 +419,22 @@ static const struct bad {
 	{ "loop=/a blkasm.overlay=/o//v", 9, "blkasm.overlay=/o//v", PATHS },
 	{ "root=/dev/vda blkasm.overlay=/ovl", 15, "blkasm.overlay=/ovl", OVL_LOOP },
 	{ "blkasm.overlay=/ovl ro -- x", 1, "blkasm.overlay=/ovl", OVL_LOOP },
+	{ "roothash=abc", 1, "roothash=abc", HASH },
+	{ "roothash=" H64 "0", 1, "roothash=0123456789abcdef0123456789abcdef0123456789ABCDEF012345", HASH },
+	{ "ro roothash=g123456789abcdef0123456789abcdef", 4,
+	  "roothash=g123456789abcdef0123456789abcdef", HASH },
+	{ "roothash=", 1, "roothash=", "a value after '='" },
+	{ "blkasm.hashoffset=1000", 1, "blkasm.hashoffset=1000", HOFF },
+	{ "blkasm.hashoffset=0", 1, "blkasm.hashoffset=0", HOFF },
+	{ "blkasm.hashoffset=-512", 1, "blkasm.hashoffset=-512", HOFF },
+	{ "blkasm.oncorruption=reboot", 1, "blkasm.oncorruption=reboot", POLICY },
+	{ "root=/dev/vda blkasm.hashoffset=4096", 15, "blkasm.hashoffset=4096",
+	  "roothash= too (the offset is that of the root's verity hash tree)" },
+	{ "root=/dev/vda loop=/r.img blkasm.oncorruption=panic", 27, "blkasm.oncorruption=panic",
+	  "roothash= too (the policy is that of the root's verity device)" },
+	{ "root=/dev/vda roothash=" H64, 15, "roothash=0123456789abcdef0123456789abcdef0123456789abcdef012345",
+	  "loop= too (the hash tree in the image's .verity file), or blkasm.hashoffset= "
+	  "(the tree on root= after its data)" },
 };
 
 ATF_TC_WITHOUT_HEAD(bad_inputs_column_and_text);
@@ -434,6 +479,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, panic_values);
 	ATF_TP_ADD_TC(tp, blkasm_params);
 	ATF_TP_ADD_TC(tp, root_overlay);
+	ATF_TP_ADD_TC(tp, root_verity);
 	ATF_TP_ADD_TC(tp, quotes_group_and_vanish);
 	ATF_TP_ADD_TC(tp, double_dash_ends_parsing);
 	ATF_TP_ADD_TC(tp, init_args_after_double_dash);
