@@ -4,7 +4,8 @@
 
 IMAGES = $(B)/blkasm $(B)/kernel.stamp $(B)/initramfs.cpio.gz $(B)/disk.img \
 	$(B)/board.env $(B)/test-disk.img $(B)/initramfs-plan.cpio.gz \
-	$(B)/initramfs-stack.cpio.gz $(if $(filter tree,$(KERNEL)),$(B)/kernel/image-initramfs)
+	$(B)/initramfs-stack.cpio.gz $(BS)/roimg.img \
+	$(if $(filter tree,$(KERNEL)),$(B)/kernel/image-initramfs)
 
 images: $(IMAGES)
 
@@ -59,6 +60,12 @@ $(B)/initramfs-stack.cpio.gz: $(INITRAMFS_DEPS) tests/board/guest/stack-plan.con
 $(BS)/root.img: $(BS)/busybox.stamp rootfs/root-image.sh rootfs/init.sh
 	$(E) MKFS $@
 	$(Q)rootfs/root-image.sh $@ $(BS)/busybox
+
+# The read-only image roots' disk (squashfs, erofs, dm-verity: rootfs/roimage.sh;
+# its .env beside it), booted by tests/board/roimage.subr.
+$(BS)/roimg.img: $(BS)/busybox.stamp $(BS)/blkasm rootfs/roimage.sh tests/board/roimage-init.sh
+	$(E) MKFS $@
+	$(Q)rootfs/roimage.sh $@ $(BS)/busybox $(BS)/blkasm tests/board/roimage-init.sh
 
 $(BS)/disk.img: $(BS)/root.img rootfs/disk-image.sh
 	$(E) MKFS $@

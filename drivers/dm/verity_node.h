@@ -32,6 +32,8 @@ struct verity_want {
 	uint64_t sectors, hash_start;
 	struct dm_target t;	/* the table with the plan's corruption policy */
 	char data[256], hash[256];
+	/* For messages: "/dev/loop0 (file /host/images/root.img)". */
+	char data_desc[320], hash_desc[320];
 };
 
 /*

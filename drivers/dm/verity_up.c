@@ -14,6 +14,7 @@
  */
 #include "verity_node.h"
 #include "modules.h"
+#include "probe.h"
 #include "sys.h"
 #include "thin_node.h"
 
@@ -24,14 +25,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int read_sb(struct plan_node *n, const char *path, uint64_t off, struct verity_sb *sb)
+/* path is opened, desc named in messages. */
+static int read_sb(struct plan_node *n, const char *path, const char *desc, uint64_t off,
+		   struct verity_sb *sb)
 {
 	uint8_t buf[VERITY_SB_SIZE];
 	int fd = sys_open(path, O_RDONLY | O_CLOEXEC, 0);
 	ssize_t got;
 
 	if (fd < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot open hash device %s: %s", path,
+		driver_say(n->why, sizeof(n->why), "cannot open hash device %s: %s", desc,
 			   strerror(-fd));
 		return fd;
 	}
@@ -39,10 +42,10 @@ static int read_sb(struct plan_node *n, const char *path, uint64_t off, struct v
 	sys_close(fd);
 	if (got < 0) {
 		driver_say(n->why, sizeof(n->why), "cannot read the verity superblock of %s at "
-			   "byte %llu: %s", path, (unsigned long long)off, strerror((int)-got));
+			   "byte %llu: %s", desc, (unsigned long long)off, strerror((int)-got));
 		return (int)got;
 	}
-	return verity_sb_parse(buf, (size_t)got, path, sb, n->why, sizeof(n->why));
+	return verity_sb_parse(buf, (size_t)got, desc, sb, n->why, sizeof(n->why));
 }
 
 /* A device's logical block size (BLKSSZGET): what the kernel reads it in. */
@@ -79,7 +82,9 @@ static int devices(struct run_ctx *c, struct plan_node *n, struct verity_want *w
 		w->hdev = w->ddev;
 		hsec = dsec;
 	}
-	*f = (struct verity_fit){ .data_dev = w->data, .hash_dev = w->hash,
+	probe_describe(w->data, w->data_desc, sizeof(w->data_desc));
+	probe_describe(w->hash, w->hash_desc, sizeof(w->hash_desc));
+	*f = (struct verity_fit){ .data_dev = w->data_desc, .hash_dev = w->hash_desc,
 				  .data_bytes = dsec * 512, .hash_bytes = hsec * 512,
 				  .hash_offset = vc->hash_offset, .same = w->ddev == w->hdev };
 	r = sector_size(n, w->data, &f->data_sector);
@@ -94,14 +99,14 @@ int verity_want(struct run_ctx *c, struct plan_node *n, struct verity_want *w)
 	int r = devices(c, n, w, &f);
 
 	if (r == 0)
-		r = read_sb(n, w->hash, vc->hash_offset, &w->sb);
+		r = read_sb(n, w->hash, w->hash_desc, vc->hash_offset, &w->sb);
 	if (r < 0)
 		return r;
 	digest = verity_digest_size(w->sb.algorithm);
 	if (strlen(vc->root) != 2 * digest) {
 		driver_say(n->why, sizeof(n->why), "root-hash has %zu hex digits, but the verity "
 			   "superblock on %s says %s, whose digests have %u", strlen(vc->root),
-			   w->hash, w->sb.algorithm, 2 * digest);
+			   w->hash_desc, w->sb.algorithm, 2 * digest);
 		return -EINVAL;
 	}
 	r = verity_sb_fit(&w->sb, &f, &w->hash_start, &w->sectors, n->why, sizeof(n->why));
@@ -112,7 +117,7 @@ int verity_want(struct run_ctx *c, struct plan_node *n, struct verity_want *w)
 	r = verity_table(w->t.params, sizeof(w->t.params), &w->sb, w->ddev, w->hdev,
 			 w->hash_start, vc->root, vc->policy);
 	if (r < 0)
-		driver_say(n->why, sizeof(n->why), "no verity table for %s: %s", w->data,
+		driver_say(n->why, sizeof(n->why), "no verity table for %s: %s", w->data_desc,
 			   strerror(-r));
 	return r < 0 ? r : 0;
 }
@@ -182,7 +187,7 @@ static int check_root(struct run_ctx *c, struct plan_node *n, const struct verit
 	if (got == -EIO)
 		driver_say(n->why, sizeof(n->why), "root hash does not match: reading block 0 "
 			   "of data %s through %s failed (%s): root-hash, the data or the hash "
-			   "tree on %s is wrong", w->data, node, strerror(EIO), w->hash);
+			   "tree on %s is wrong", w->data_desc, node, strerror(EIO), w->hash_desc);
 	else if (got < 0)
 		driver_say(n->why, sizeof(n->why), "cannot read block 0 of %s to check the root "
 			   "hash: %s", node, strerror((int)-got));
