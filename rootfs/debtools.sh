@@ -18,7 +18,8 @@
 # same Debian release, and from libc6:DEB_ARCH's package otherwise.
 # Layout:
 #   OUT/root/       copied over the test root by test-image.sh:
-#     sbin/         mdadm dmsetup mke2fs mkfs.ext4 e2fsck fsck.ext4 dumpe2fs
+#     sbin/         mdadm dmsetup veritysetup mke2fs mkfs.ext4 e2fsck fsck.ext4
+#                   dumpe2fs
 #     usr/sbin/     pdata_tools and its thin_* links
 #     lib/MULTIARCH/          every shared library they need
 #     the loader    lib64/ld-linux-x86-64.so.2, lib/ld-linux-aarch64.so.1
@@ -33,7 +34,8 @@
 #             node anyway once the array exists. MDADM_NO_UDEV=1 forces it.
 #   dmsetup   libdevmapper waits for udev cookies unless told not to:
 #             export DM_DISABLE_UDEV=1 and pass --noudevsync (it then makes
-#             /dev/mapper nodes itself).
+#             /dev/mapper nodes itself). veritysetup, on the same
+#             libdevmapper, needs DM_DISABLE_UDEV=1 only.
 #   PATH      busybox's applets in /bin shadow some of these (mke2fs is ext2
 #             only there): test-init.sh puts /usr/sbin:/sbin first.
 set -eu
@@ -47,8 +49,8 @@ case $1 in /*) out=$1 ;; *) out=$PWD/$1 ;; esac
 # links; their targets must be in the list too). DEBTOOLS_PKGS and
 # DEBTOOLS_FILES replace both lists (rootfs/peer-busybox.sh: losetup,
 # mdadm and dmsetup for its initramfs).
-PKGS=${DEBTOOLS_PKGS:-"mdadm dmsetup thin-provisioning-tools e2fsprogs"}
-FILES=${DEBTOOLS_FILES:-"sbin/mdadm sbin/dmsetup
+PKGS=${DEBTOOLS_PKGS:-"mdadm dmsetup thin-provisioning-tools e2fsprogs cryptsetup-bin"}
+FILES=${DEBTOOLS_FILES:-"sbin/mdadm sbin/dmsetup sbin/veritysetup
 usr/sbin/pdata_tools usr/sbin/thin_check usr/sbin/thin_dump
 usr/sbin/thin_restore usr/sbin/thin_ls usr/sbin/thin_repair
 usr/sbin/thin_metadata_size
