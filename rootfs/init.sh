@@ -30,7 +30,8 @@ if grep -qs ' /host ' /proc/mounts; then
 	echo "host: $(awk '$2 == "/host" { print $1 " " $3 }' /proc/mounts), $(ls /host/images | tr '\n' ' ')"
 fi
 if [ -d /run/blkasm ]; then
-	for f in $(find /run/blkasm -type f | sort); do
+	# -xdev: not into the overlay's lower layer or RAM upper mounted below.
+	for f in $(find /run/blkasm -xdev -type f | sort); do
 		echo "run: $f"
 		sed 's/^/  /' "$f"
 	done

@@ -2,7 +2,8 @@
 # Build the disk of the read-only image root scenarios (tests/board/roimage.subr):
 # an ext4 filesystem (no partition table, label blkasm-roimg) whose /images
 # hold the same small root filesystem as
-#   root.sqfs                squashfs (mksquashfs)
+#   root.sqfs, root.verity   squashfs (mksquashfs, padded to 4 KiB) and its
+#                            verity hash tree in the sidecar file
 #   root.erofs               erofs (mkfs.erofs)
 #   vroot.img, vroot.verity  ext4 and its verity hash tree in a sidecar file,
 #                            as systemd names them (veritysetup format)
@@ -20,6 +21,8 @@
 # veritysetup format computes the tree in user space.
 #
 # usage: roimage.sh OUT.img BUSYBOX_DIR BLKASM INIT
+# (make bench builds one with the demo root's init, rootfs/init.sh, for its
+# image layout: roimg-demo.img)
 set -eu
 abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 img=$(abs "$1") bb=$(abs "$2") blkasm=$(abs "$3") init=$(abs "$4")
@@ -71,6 +74,9 @@ AROOT_OFFSET=$(( ($(stat -c %s "$host/images/aroot.img") + 4095) / 4096 * 4096 )
 AROOT_HASH=$(veritysetup format --salt=$VSALT --uuid=$VUUID --hash-offset=$AROOT_OFFSET \
 	"$host/images/aroot.img" "$host/images/aroot.img" | root_hash)
 
+SQFS_HASH=$(veritysetup format --salt=$VSALT --uuid=$VUUID \
+	"$host/images/root.sqfs" "$host/images/root.verity" | root_hash)
+
 # One byte of /victim's first block flipped after the tree was made.
 VICTIM_BLOCK=$(debugfs -R "bmap /victim 0" "$host/images/vroot.img" 2>/dev/null)
 case $VICTIM_BLOCK in ''|*[!0-9]*) echo "roimage.sh: no block for /victim" >&2; exit 1 ;; esac
@@ -85,7 +91,7 @@ cp "$host/images/vroot.img" "$host/images/vbad.img"
 cp "$host/images/vroot.verity" "$host/images/vbad.verity"
 printf '\270\013\000\000' | dd of="$host/images/vbad.verity" bs=1 seek=64 conv=notrunc 2>/dev/null
 
-[ ${#VROOT_HASH} = 64 ] && [ ${#AROOT_HASH} = 64 ] ||
+[ ${#VROOT_HASH} = 64 ] && [ ${#AROOT_HASH} = 64 ] && [ ${#SQFS_HASH} = 64 ] ||
 	{ echo "roimage.sh: veritysetup format printed no root hash" >&2; exit 1; }
 veritysetup verify "$host/images/vroot.img" "$host/images/vroot.verity" "$VROOT_HASH"
 if veritysetup verify "$host/images/vflip.img" "$host/images/vflip.verity" "$VROOT_HASH" \
@@ -98,6 +104,7 @@ fi
 	echo "VROOT_HASH=$VROOT_HASH"
 	echo "AROOT_HASH=$AROOT_HASH"
 	echo "AROOT_OFFSET=$AROOT_OFFSET"
+	echo "SQFS_HASH=$SQFS_HASH"
 	echo "VICTIM_BLOCK=$VICTIM_BLOCK"
 	for f in root.sqfs root.erofs vroot.img; do
 		echo "SHA256_$(echo "$f" | tr a-z. A-Z_)=$(sha256sum "$host/images/$f" | cut -d' ' -f1)"

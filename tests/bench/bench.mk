@@ -27,8 +27,14 @@ $(B)/initramfs-loop.cpio.gz: $(INITRAMFS_DEPS) tests/board/loop-plan.conf
 	$(E) IRD $@
 	$(Q)$(call initramfs,$@,tests/board/loop-plan.conf)
 
+# The boot benchmark's image layout: the disk of the read-only image root
+# scenarios (rootfs/roimage.sh), its root's init the demo root's.
+$(BS)/roimg-demo.img: $(BS)/busybox.stamp $(BS)/blkasm rootfs/roimage.sh rootfs/init.sh
+	$(E) MKFS $@
+	$(Q)rootfs/roimage.sh $@ $(BS)/busybox $(BS)/blkasm rootfs/init.sh
+
 HOST_DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
-BENCH_IMAGES = $(B)/initramfs-benchmd.cpio.gz $(B)/initramfs-loop.cpio.gz
+BENCH_IMAGES = $(B)/initramfs-benchmd.cpio.gz $(B)/initramfs-loop.cpio.gz $(BS)/roimg-demo.img
 ifeq ($(DEB_ARCH),$(HOST_DEB_ARCH))
 BENCH_IMAGES += $(B)/peer-busybox.cpio.gz $(B)/peer-itools.img
 endif

@@ -27,6 +27,10 @@
 # The layouts (all disks attached with snapshot=on: every boot sees the
 # same bytes):
 #   loop   root=/dev/vda loop=/images/root.img, the board's disk.img
+#   image  root=/dev/vda loop=/images/root.sqfs roothash=… blkasm.overlay=tmpfs:
+#          the demo root as squashfs, its verity tree in the sidecar
+#          root.verity, under a RAM overlay (roimg-demo.img, made by
+#          rootfs/roimage.sh); blkasm only
 #   stack  root=/dev/mapper/blkasm-root: a thin volume in a pool on an md
 #          raid1 of two loop images on the disk (made once, here, by a
 #          boot of the test root: tests/board/guest/bench_prepare.sh)
@@ -62,7 +66,7 @@ DATA=$W/samples		# CONFIG KEY VALUE, one sample a line
 SCALE=$W/scale		# KIND N ms|hwm VALUE
 FAILS=$W/failures
 FS_UUID=0b1ca5a0-0000-4000-8000-000000000001	# rootfs/root-image.sh
-LAYOUTS="loop stack plain md"
+LAYOUTS="loop image stack plain md"
 TOOLS="blkasm busybox itools"
 
 die()
@@ -80,6 +84,7 @@ drives()	# LAYOUT: QEMU -drive options, read-only through snapshot=on
 	local f d=
 	case $1 in
 	loop) f=$DIR/disk.img ;;
+	image) f=$DIR/roimg-demo.img ;;
 	stack) f=$W/stack-disk.img ;;
 	plain) f=$DIR/root.img ;;
 	md) f="$W/md-a.img $W/md-b.img" ;;
@@ -104,6 +109,7 @@ root_args()	# TOOL LAYOUT: the layout's part of the kernel command line
 	[ "$1" != busybox ] || printf 'peer.layout=%s ' "$2"
 	case $1-$2 in
 	*-loop) echo "root=/dev/vda loop=/images/root.img rw" ;;
+	*-image) echo "root=/dev/vda loop=/images/root.sqfs roothash=$SQFS_HASH blkasm.overlay=tmpfs rw" ;;
 	*-stack) echo "root=/dev/mapper/blkasm-root rw" ;;
 	*-plain) echo "root=/dev/vda rw" ;;
 	itools-md) echo "root=UUID=$FS_UUID rw" ;;
@@ -115,9 +121,18 @@ root_args()	# TOOL LAYOUT: the layout's part of the kernel command line
 supported()	# TOOL LAYOUT
 {
 	case $1-$2 in
-	itools-loop | itools-stack) return 1 ;;
+	itools-loop | itools-stack | itools-image | busybox-image) return 1 ;;
 	esac
 	return 0
+}
+
+unsupported_why()	# TOOL LAYOUT
+{
+	case $1-$2 in
+	*-image) echo "blkasm's own image layout: the peers have no roothash=/overlay path here" ;;
+	*-loop) echo "Debian 12 has no loop=" ;;
+	*) echo "no thin volumes without lvm2" ;;
+	esac
 }
 
 # What / must be mounted from in the demo root (its "root:" line).
@@ -125,6 +140,7 @@ root_re()	# LAYOUT
 {
 	case $1 in
 	loop) echo '^root: /dev/loop[0-9]+ / ext4 ' ;;
+	image) echo '^root: overlay / overlay ' ;;
 	stack) echo '^root: /dev/(mapper/blkasm-root|dm-[0-9]+) / ext4 ' ;;
 	plain) echo '^root: /dev/vda / ext4 ' ;;
 	md) echo '^root: /dev/md[0-9]+ / ext4 ' ;;
@@ -336,6 +352,7 @@ layout_name()
 {
 	case $1 in
 	loop) echo "(a) root on a loop image" ;;
+	image) echo "(c) read-only image root: squashfs on a loop device, dm-verity (sidecar tree), RAM overlay" ;;
 	stack) echo "(b) full stack: loop images → md raid1 → thin pool → thin root" ;;
 	plain) echo "plain root= on the virtio disk" ;;
 	md) echo "root on an md raid1 of two virtio disks" ;;
@@ -361,7 +378,7 @@ split_table()
 			c=$t-$l
 			if ! supported "$t" "$l"; then
 				printf '| %s | %s | — | not supported (%s) | | | | | |\n' "$l" "$(tool_name "$t")" \
-					"$( [ "$l" = loop ] && echo 'Debian 12 has no loop=' || echo 'no thin volumes without lvm2')"
+					"$(unsupported_why "$t" "$l")"
 				continue
 			fi
 			printf '| %s | %s | %s/%s | %s | %s | %s | %s | %s | %s |\n' "$l" "$(tool_name "$t")" \
@@ -386,6 +403,21 @@ ratio_table()
 				"$(ratio "$(med "blkasm-$l" toroot)" "$(med "$p-$l" toroot)")" \
 				"$(ratio "$(med "blkasm-$l" total)" "$(med "$p-$l" total)")"
 		done
+	done
+}
+
+# blkasm's read-only image root next to its plain ext4 image root.
+image_table()
+{
+	local k
+	echo "| interval | loop: ext4 image | image: squashfs + verity + overlay | image ÷ loop |"
+	echo "|---|---:|---:|---:|"
+	for k in kinit initend toroot total; do
+		printf '| %s | %s | %s | %s |\n' "$(case $k in kinit) echo "kernel start → /init" ;;
+			initend) echo "/init → switch_root" ;; toroot) echo "switch_root → root's init" ;;
+			total) echo "kernel start → root's init" ;; esac)" \
+			"$(cell blkasm-loop "$k")" "$(cell blkasm-image "$k")" \
+			"$(ratio "$(med blkasm-image "$k")" "$(med blkasm-loop "$k")")"
 	done
 }
 
@@ -588,7 +620,8 @@ report()
 	echo "initramfs-tools has no \`loop=\` support (Ubuntu's has) and no thin volume"
 	echo "without lvm2: it booted only the layouts it supports, plain \`root=/dev/vda\`"
 	echo "and the md raid1 (\`root=UUID=…\`, assembled by its mdadm hook through"
-	echo "udev's incremental rules as md127).** The busybox peer and blkasm booted all four."
+	echo "udev's incremental rules as md127).** The busybox peer and blkasm booted"
+	echo "loop, stack, plain and md; the image layout is blkasm's alone."
 	echo "Each tool's command line is what its users would write: blkasm and the"
 	echo "busybox script \`root=/dev/md0\` (the script also gets the members,"
 	echo "\`peer.md=/dev/vda,/dev/vdb\`), initramfs-tools \`root=UUID=\`."
@@ -598,6 +631,17 @@ report()
 	echo "Below 1 means blkasm takes less time."
 	echo
 	ratio_table
+	echo
+	echo "## Read-only image root against the plain ext4 image"
+	echo
+	echo "blkasm on the same board in the same run, medians in ms (min–max): the"
+	echo "loop layout (an ext4 image, read-write) and the image layout (the same"
+	echo "demo root as squashfs, verified by dm-verity with the root hash on the"
+	echo "command line, under a RAM overlay: nodes rootdev, host, rootimg,"
+	echo "roothashimg, rootverity, rootbase, root; dm_verity, squashfs and overlay"
+	echo "loaded on demand from the initramfs)."
+	echo
+	image_table
 	echo
 	echo "## blkasm's /init, per part"
 	echo
@@ -682,9 +726,12 @@ main()
 	[ "$ARCH" = "$(uname -m)" ] ||
 		die "the peers take Debian's binaries of this host: run it with BOARD=qemu-$(uname -m)"
 	for f in blkasm root.img disk.img test-disk.img initramfs.cpio.gz initramfs-stack.cpio.gz \
-			initramfs-benchmd.cpio.gz peer-busybox.cpio.gz peer-itools.img; do
+			initramfs-benchmd.cpio.gz peer-busybox.cpio.gz peer-itools.img roimg-demo.img \
+			roimg-demo.env; do
 		[ -f "$DIR/$f" ] || die "no $DIR/$f (make bench builds it)"
 	done
+	SQFS_HASH=$(sed -n 's/^SQFS_HASH=//p' "$DIR/roimg-demo.env")
+	[ ${#SQFS_HASH} = 64 ] || die "no SQFS_HASH in $DIR/roimg-demo.env"
 	if [ "$MODE" = run ]; then
 		rm -rf "$W" && mkdir -p "$W" || die "cannot make $W"
 		: > "$DATA"; : > "$FAILS"
