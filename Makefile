@@ -168,6 +168,12 @@ $(BS)/blkasm: $(OBJS) $(UL_LIBS)
 # with the fake seam (tests/unit/fake_*.c) instead of lib/sys.c;
 # tests/host (real loop devices, root) links the real seam.
 HOST_CFLAGS ?= -O1 -g
+# The host build of the project's code (unit and host tests, the host
+# generator) runs under AddressSanitizer and UndefinedBehaviorSanitizer:
+# any finding ends the program with an error, so make check fails on it
+# (the musl board binary cannot take them). HOST_SANITIZE= builds without.
+HOST_SANITIZE ?= -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
 HOST_CPPFLAGS = -Ilib -Idrivers -I/usr/include/blkid -I/usr/include/libmount
 # -pthread: lib/exec.c runs nodes on threads (musl has them in libc).
 HOST_LIBS = -latf-c -lblkid -lmount -pthread
@@ -235,25 +241,29 @@ unit: $(TEST_CPROGS) $(TEST_PROGS) $(FUZZ_PROGS) $(TOOL_PROGS)
 $(O)/host/obj/%.o: %.c
 	$(E) HOSTCC $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(HOST_CPPFLAGS) $(BASE_CFLAGS) $(HOST_CFLAGS) -c -o $@ $<
+	$(Q)$(HOSTCC) $(HOST_CPPFLAGS) $(BASE_CFLAGS) $(HOST_CFLAGS) $(HOST_SANITIZE) -c -o $@ $<
 
 # Static pattern rules: with two implicit rules for one target, make would
 # take the real seam whenever a fake object had not been built yet.
-$(LIB_CPROGS): $(O)/host/tests/%: $(O)/host/obj/tests/%.o $(LIB_HOST_OBJS) $(FAKE_OBJS)
+# SAN_OBJS: LeakSanitizer's suppressions (libatf-c's own leaks only).
+SAN_OBJS = $(if $(HOST_SANITIZE),$(O)/host/obj/tests/sanitize.o)
+$(LIB_CPROGS): $(O)/host/tests/%: $(O)/host/obj/tests/%.o $(LIB_HOST_OBJS) $(FAKE_OBJS) \
+		$(SAN_OBJS)
 	$(E) HOSTLD $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(HOSTCC) -o $@ $^ $(HOST_LIBS)
+	$(Q)$(HOSTCC) $(HOST_SANITIZE) -o $@ $^ $(HOST_LIBS)
 
-$(DRIVER_CPROGS): $(O)/host/tests/%: $(O)/host/obj/tests/%.o $(HOST_OBJS) $(FAKE_OBJS)
+$(DRIVER_CPROGS): $(O)/host/tests/%: $(O)/host/obj/tests/%.o $(HOST_OBJS) $(FAKE_OBJS) \
+		$(SAN_OBJS)
 	$(E) HOSTLD $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(HOSTCC) -o $@ $^ $(HOST_LIBS)
+	$(Q)$(HOSTCC) $(HOST_SANITIZE) -o $@ $^ $(HOST_LIBS)
 
 $(filter-out $(UNIT_CPROGS),$(TEST_CPROGS)): $(O)/host/tests/%: \
-		$(O)/host/obj/tests/%.o $(HOST_OBJS) $(REAL_OBJS)
+		$(O)/host/obj/tests/%.o $(HOST_OBJS) $(REAL_OBJS) $(SAN_OBJS)
 	$(E) HOSTLD $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(HOSTCC) -o $@ $^ $(HOST_LIBS)
+	$(Q)$(HOSTCC) $(HOST_SANITIZE) -o $@ $^ $(HOST_LIBS)
 
 $(O)/host/tests/%: tests/%.sh
 	$(Q)mkdir -p $(@D)

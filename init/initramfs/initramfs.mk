@@ -33,7 +33,7 @@ $(IRD_OBJS): BASE_CPPFLAGS += $(IRD_DEFS)
 
 $(O)/host/blkasm-initramfs: $(IRD_HOST_OBJS) $(HOST_OBJS) $(REAL_OBJS)
 	$(E) HOSTLD $@
-	$(Q)$(HOSTCC) -o $@ $^ -lblkid -lmount -pthread
+	$(Q)$(HOSTCC) $(HOST_SANITIZE) -o $@ $^ -lblkid -lmount -pthread
 
 $(BS)/blkasm-initramfs: $(IRD_OBJS) $(filter-out $(BS)/obj/init/%,$(OBJS)) $(UL_LIBS)
 	$(E) LD $@
