@@ -4,7 +4,8 @@
 
 IMAGES = $(B)/blkasm $(B)/kernel.stamp $(B)/initramfs.cpio.gz $(B)/disk.img \
 	$(B)/board.env $(B)/test-disk.img $(B)/initramfs-plan.cpio.gz \
-	$(B)/initramfs-stack.cpio.gz $(BS)/roimg.img \
+	$(B)/initramfs-stack.cpio.gz $(B)/initramfs-deadline.cpio.gz \
+	$(B)/initramfs-powercut.cpio.gz $(BS)/roimg.img \
 	$(if $(filter tree,$(KERNEL)),$(B)/kernel/image-initramfs)
 
 images: $(IMAGES)
@@ -52,6 +53,17 @@ $(B)/initramfs-builtin.cpio: $(INITRAMFS_DEPS)
 $(B)/initramfs-plan.cpio.gz: $(INITRAMFS_DEPS) tests/board/boot-plan.conf
 	$(E) IRD $@
 	$(Q)$(call initramfs,$@,tests/board/boot-plan.conf)
+
+# initramfs-powercut: first-boot provisioning under power cuts
+# (tests/board/powercut.sh).
+$(B)/initramfs-powercut.cpio.gz: $(INITRAMFS_DEPS) tests/board/guest/powercut-plan.conf
+	$(E) IRD $@
+	$(Q)$(call initramfs,$@,tests/board/guest/powercut-plan.conf)
+
+# initramfs-deadline: a plan whose devices never appear (boot_deadline).
+$(B)/initramfs-deadline.cpio.gz: $(INITRAMFS_DEPS) tests/board/deadline-plan.conf
+	$(E) IRD $@
+	$(Q)$(call initramfs,$@,tests/board/deadline-plan.conf)
 
 $(B)/initramfs-stack.cpio.gz: $(INITRAMFS_DEPS) tests/board/guest/stack-plan.conf
 	$(E) IRD $@

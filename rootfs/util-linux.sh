@@ -12,6 +12,13 @@
 #   OUT/.libs/lib{blkid,mount}.a  the static libraries
 #   OUT/libblkid/src/blkid.h      generated public headers
 #   OUT/libmount/src/libmount.h
+# A finished build's libraries and headers are kept in
+# $DL/util-linux/build-HOST-KEY, KEY a hash of what went into it (the
+# tarball's name, this script, the compiler's version and path, the host
+# triplet, the musl and kernel header packages and the header links), and
+# copied from there when the same inputs come again (a new clone, make
+# clean), as rootfs/kernel-tree.sh keeps the tree kernel. Only those files
+# are then in OUT (no src/).
 set -eu
 # As root, apt downloads as _apt, which cannot write into a private cache.
 APT_OPTS=-q
@@ -24,6 +31,30 @@ if ! ls "$DL"/util-linux/util-linux_*.orig.tar.xz >/dev/null 2>&1; then
 	(cd "$DL/util-linux" && apt-get source $APT_OPTS --download-only util-linux)
 fi
 tarball=$(ls "$DL"/util-linux/util-linux_*.orig.tar.xz | sort -V | tail -n 1)
+
+# What the kept build's files are, relative to OUT.
+KEPT=".libs/libblkid.a .libs/libmount.a libblkid/src/blkid.h libmount/src/libmount.h"
+inputs()
+{
+	basename "$tarball"
+	cat "$0"
+	command -v "$CC"
+	"$CC" --version 2>&1 | head -n 1
+	echo "host=$UL_HOST"
+	dpkg-query -W -f='${Package} ${Version}\n' musl-dev 'linux-libc-dev*' 2>/dev/null | sort
+	ls -l "$KHDR" | awk '{ print $(NF - 2), $NF }'
+}
+key=$(inputs | sha256sum | cut -c1-12)
+kept=$DL/util-linux/build-${UL_HOST:-native}-$key
+if [ -f "$kept/.complete" ]; then
+	rm -rf "$out"
+	for f in $KEPT; do
+		mkdir -p "$out/$(dirname "$f")"
+		cp "$kept/$f" "$out/$f"
+	done
+	echo "util-linux.sh: reusing the kept build $kept"
+	exit 0
+fi
 
 rm -rf "$out"
 mkdir -p "$out/src" "$out/pkgconfig-empty"
@@ -48,3 +79,16 @@ CFLAGS="-Os -ffunction-sections -fdata-sections -isystem $KHDR" \
 unset MAKEFLAGS MFLAGS MAKELEVEL
 make -s -j"$(nproc)" libblkid.la libmount.la
 test -f .libs/libblkid.a && test -f .libs/libmount.a
+
+# Keep it: written aside, then renamed, so a half-written one is never used.
+rm -rf "$kept.new"
+for f in $KEPT; do
+	mkdir -p "$kept.new/$(dirname "$f")"
+	cp "$out/$f" "$kept.new/$f"
+done
+touch "$kept.new/.complete"
+rm -rf "$kept" && mv "$kept.new" "$kept"
+# Older kept builds of this host triplet go (a newer tarball or compiler).
+for d in "$DL"/util-linux/build-${UL_HOST:-native}-*; do
+	[ "$d" = "$kept" ] || rm -rf "$d"
+done

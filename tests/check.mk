@@ -48,6 +48,14 @@ $(addprefix check-build-,$(BOARDS)): check-build-%:
 check-build-host:
 	+$(Q)$(CHECK_MAKE) unit
 
+# Power cuts during first-boot provisioning (tests/board/powercut.sh) on
+# this board: POWERCUT_CUTS instants from POWERCUT_SEED (default: the
+# time), the tally by phase at the end. make check runs two per board.
+POWERCUT_CUTS ?= 50
+POWERCUT_SEED ?= $(shell date +%s)
+powercut: $(NEED_DEPS) images
+	$(Q)tests/board/powercut.sh $(B) $(O)/powercut-$(BOARD) $(POWERCUT_CUTS) $(POWERCUT_SEED)
+
 fuzz: $(FUZZ_PROGS)
 	$(Q)tests/fuzz/run.sh $(FUZZ_TIME) $(O)/fuzz $(FUZZ_PROGS)
 
