@@ -3,10 +3,13 @@
 # boots with initramfs-powercut, whose plan (tests/board/guest/powercut-plan.conf)
 # creates an md raid1 on two blank images, a thin pool on it and a thin
 # volume; the root's init (tests/board/guest/powercut_write.sh) makes ext4
-# on the volume and writes and fsyncs twelve files. QEMU is killed (SIGKILL,
-# rootfs/boot.sh -K) at an instant drawn uniformly over the provisioning
-# window, from blkasm's first line to the last fsync, measured by one uncut
-# calibration boot. The next boot of the same disk must come up with the
+# on the volume and writes and fsyncs twelve files. QEMU is killed
+# (SIGKILL: no shutdown of any kind) at an instant drawn uniformly over the
+# provisioning window: from blkasm's first line on the console to the
+# last fsync, as long as one uncut calibration boot took, counted from the
+# moment blkasm's first line shows in each boot (so the kernel's and the
+# firmware's own time, which varies with the machine's load, does not
+# move the instants). The next boot of the same disk must come up with the
 # stack whole (tests/board/guest/powercut_check.sh: the array assembled and
 # not created twice, the pool's transaction id and thin id, thin_check
 # clean, every file fsynced before the cut intact), or refuse naming what
@@ -81,19 +84,29 @@ check_boot "$work/calibrate-check.log" 12
 grep -q '^GUEST-TEST-RESULT: pass' "$work/calibrate-check.log" || {
 	echo "powercut.sh: the boot after the uncut one failed (console $work/calibrate-check.log)" >&2
 	exit 1; }
-echo "POWERCUT window: ${start}-${end} ms after QEMU starts (calibration boot); seed $seed"
+window=$((end - start))
+echo "POWERCUT window: ${window} ms from blkasm's first line to the last fsync (calibration boot); seed $seed"
 
 failed=0
 : > "$work/tally"
 for i in $(seq 1 "$cuts"); do
-	at=$(awk -v s="$seed" -v i="$i" -v a="$start" -v b="$end" \
-		'BEGIN { srand(s * 1000 + i); printf "%.3f", (a + (b - a) * rand()) / 1000 }')
+	# The i-th draw of the seed's sequence.
+	at=$(awk -v s="$seed" -v i="$i" -v w="$window" \
+		'BEGIN { srand(s % 2147483647); for (k = 1; k <= i; k++) r = rand(); printf "%d", w * r }')
 	fresh
-	"$TOP/rootfs/boot.sh" -q -l "$work/cut-$i.log" -K "$at" -d "$work/disk.img" -r "$initrd" \
-		-c "$params guest.test=powercut_write" "$dir"
+	"$TOP/rootfs/boot.sh" -q -l "$work/cut-$i.log" -t 300 -d "$work/disk.img" -r "$initrd" \
+		-c "$params guest.test=powercut_write" "$dir" &
+	pid=$!
+	until grep -qs 'blkasm: starting at' "$work/cut-$i.log" || ! kill -0 "$pid" 2>/dev/null; do
+		sleep 0.02
+	done
+	sleep "$(awk -v ms="$at" 'BEGIN { printf "%.3f", ms / 1000 }')"
+	# QEMU is the one process with this disk on its command line.
+	pkill -KILL -f "file=$work/disk.img," 2>/dev/null
+	wait "$pid"
 	rc=$?
 	phase=$(phase_of "$work/cut-$i.log")
-	[ "$rc" = 5 ] || phase="after the window"
+	[ "$rc" = 137 ] || phase="after the window"
 	fs=$(sed -n 's/^POWERCUT-FSYNCED \([0-9]*\)$/\1/p' "$work/cut-$i.log" | tail -n 1)
 	fs=${fs:-0}
 	before=$(images_sha)
@@ -118,7 +131,7 @@ for i in $(seq 1 "$cuts"); do
 		outcome="FAILED: $(grep '^POWERCUT-BAD' "$log" | tr '\n' ';' | head -c 300)"
 		[ -n "$(grep '^POWERCUT-BAD' "$log")" ] || outcome="FAILED: no result (console $log)"
 	fi
-	echo "POWERCUT cut $i at ${at} s: phase $phase, fsynced $fs: $outcome"
+	echo "POWERCUT cut $i at ${at} ms: phase $phase, fsynced $fs: $outcome"
 	echo "$phase|${outcome%%:*}" >> "$work/tally"
 	case $outcome in FAILED*) failed=$((failed + 1)) ;; esac
 done
