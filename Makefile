@@ -19,7 +19,8 @@
 # tests/check.mk:
 #   make check       both boards' images, unit tests, kyua; the last line is
 #                    N passed, N failed, N skipped; non-zero on a failure
-#   make fuzz [FUZZ_TIME=600]   each fuzz target FUZZ_TIME seconds
+#   make fuzz [FUZZ_TIME=1800]  each fuzz target FUZZ_TIME seconds (a table:
+#                    $(O)/fuzz/fuzz.md)
 #   make race [RACE_ITERATIONS=1000] [RACE_ROUNDS=100]   tests/race at full
 #                    counts (as root)
 #   make race-board [PARTSCAN_ROUNDS=200]   the loop races in the x86_64 guest
@@ -224,7 +225,7 @@ TOOL_PROGS = $(O)/host/tests/race/prober
 # objects are kept apart from the gcc ones, in $(O)/fuzz/obj.
 FUZZCC ?= clang
 FUZZ_CFLAGS = -std=gnu11 $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined
-FUZZ_TIME ?= 600
+FUZZ_TIME ?= 1800
 FUZZ_SRCS = $(wildcard tests/fuzz/*_fuzz.c)
 FUZZ_PROGS = $(FUZZ_SRCS:tests/%.c=$(O)/host/tests/%)
 FUZZ_OBJS = $(patsubst %.c,$(O)/fuzz/obj/%.o,$(HOST_SRCS) $(FAKE_SRCS))
