@@ -6,8 +6,6 @@
 #   -a ARGS     append ARGS to the board's kernel command line
 #   -c CMDLINE  replace the whole kernel command line (-a still appends)
 #   -t SECS     timeout, default 300 (0: none; default none with -i)
-#   -K SECS     power cut: QEMU is killed (SIGKILL, no shutdown of any kind)
-#               SECS after it starts (a fraction, e.g. 2.375); exit 5
 #   -l LOG      console log, default BOARD_DIR/console.log
 #   -w REGEX    wait until REGEX (grep -E) shows on the console, then type
 #   -s FILE     the lines of FILE ('-': stdin) into the console. A line
@@ -33,16 +31,17 @@
 # The log has LF line ends (the console's CR LF is converted after the run).
 # Exit status: QEMU's (0 after a guest power-off), 124 on timeout,
 # 3 if the kernel panicked (QEMU itself exits 0 then: panic=-1, -no-reboot),
-# 4 if -m MARKER is missing, 5 after a power cut (-K), 2 on a usage error.
+# 4 if -m MARKER is missing, 2 on a usage error; 137 when QEMU was killed
+# (SIGKILL: tests/board/powercut.sh cuts the power so).
 set -eu
 
 append=${BOOT_APPEND-} cmdline=${BOOT_CMDLINE-} timeout=${BOOT_TIMEOUT-}
 log=${BOOT_LOG-} marker=${BOOT_MARKER-} qextra=${BOOT_QEMU_ARGS-}
 interactive=${BOOT_INTERACTIVE-} quiet= wait_re= input= initrd= kernel=
-disks=() nodisk= noinitrd= cut=
+disks=() nodisk= noinitrd=
 
 usage() { sed -n '3,/^set /s/^# \{0,1\}//p' "$0" >&2; exit 2; }
-while getopts a:c:t:l:w:s:m:d:Nr:Rk:K:Q:qih opt; do
+while getopts a:c:t:l:w:s:m:d:Nr:Rk:Q:qih opt; do
 	case $opt in
 	a) append="$append $OPTARG" ;;
 	c) cmdline=$OPTARG ;;
@@ -56,7 +55,6 @@ while getopts a:c:t:l:w:s:m:d:Nr:Rk:K:Q:qih opt; do
 	r) initrd=$OPTARG ;;
 	R) noinitrd=1 ;;
 	k) kernel=$OPTARG ;;
-	K) cut=$OPTARG ;;
 	Q) qextra="$qextra $OPTARG" ;;
 	q) quiet=1 ;;
 	i) interactive=1 ;;
@@ -126,9 +124,7 @@ feed() {
 
 : > "$log"
 to=()
-if [ -n "$cut" ]; then
-	to=(timeout -s KILL "$cut")
-elif [ "$timeout" != 0 ]; then
+if [ "$timeout" != 0 ]; then
 	to=(timeout -k 5)
 	[ -z "$interactive" ] || to+=(--foreground)
 	to+=("$timeout")
@@ -145,7 +141,7 @@ else
 	fpid=
 	if [ -n "$input" ]; then feed & fpid=$!; fi
 	if [ -n "$quiet" ]; then
-		# The braces take bash's "Killed" notice of a power cut (-K).
+		# The braces take bash's notice of a child killed by a signal.
 		{ "${to[@]}" "${cmd[@]}" <&3 >"$log" 2>&1; } 2>/dev/null || rc=$?
 	else
 		"${to[@]}" "${cmd[@]}" <&3 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
@@ -158,9 +154,7 @@ fi
 # tests can anchor patterns with $.
 sed -i 's/\r$//' "$log"
 
-if [ -n "$cut" ] && [ "$rc" = 137 ]; then
-	rc=5	# killed at the cut, as planned
-elif [ "$rc" = 124 ]; then
+if [ "$rc" = 124 ]; then
 	echo "boot.sh: timeout after ${timeout}s (log: $log)" >&2
 elif [ "$rc" = 0 ] && grep -q 'Kernel panic - not syncing' "$log"; then
 	echo "boot.sh: kernel panic (log: $log)" >&2; rc=3
