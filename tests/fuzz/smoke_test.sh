@@ -4,7 +4,7 @@
 # script (make unit); the seeds are read from $BLKASM_TOP/tests/fuzz/corpus.
 
 # Long enough for libFuzzer's start-up and the run, short enough for check.
-SMOKE_SECONDS=10
+SMOKE_SECONDS=5
 
 # smoke NAME: fuzz a copy of the seeds, print the last exec/s, fail on a
 # non-zero exit (crash, leak, UB, timeout or rss limit).
