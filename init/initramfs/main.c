@@ -138,8 +138,11 @@ static int load_plan(struct gen *g)
 	if (!g->plan_path)
 		return 0;
 	memset(&err, 0, sizeof(err));
-	if (plan_load(&g->plan, driver_table, g->plan_path, &err) < 0)
-		return gen_fail(-EINVAL, "%s", plan_error_str(&err, buf, sizeof(buf)));
+	if (plan_load(&g->plan, driver_table, g->plan_path, &err) < 0) {
+		gen_fail(-EINVAL, "%s", plan_error_str(&err, buf, sizeof(buf)));
+		plan_free(&g->plan);
+		return -EINVAL;
+	}
 	g->have_plan = true;
 	for (unsigned int i = 0; i < g->plan.count; i++) {
 		const struct plan_node *n = &g->plan.nodes[i];
@@ -192,6 +195,21 @@ static int wishes(struct gen *g)
 	return r;
 }
 
+/* Everything the run found and built (LeakSanitizer checks the host build). */
+static void gen_free(struct gen *g)
+{
+	if (g->have_dep)
+		mod_free(&g->dep);
+	free(g->builtin);
+	free(g->kconfig);
+	modidx_free(&g->idx);
+	modsel_free(&g->sel);
+	if (g->have_plan)
+		plan_free(&g->plan);
+	ird_free(&g->files);
+	free(g);
+}
+
 int main(int argc, char **argv)
 {
 	struct gen *g = calloc(1, sizeof(*g));
@@ -206,5 +224,6 @@ int main(int argc, char **argv)
 	r = r ?: pack_check_kernel(g);
 	r = r ?: pack_members(g);
 	r = r ?: pack_write(g);
+	gen_free(g);
 	return r < 0 ? 1 : 0;
 }
