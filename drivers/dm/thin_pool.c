@@ -53,10 +53,14 @@ static int check_devices(struct plan *p, struct plan_node *n, struct thin_pool_c
 	pc->sliced = dev != NULL;
 	pc->meta_sectors = size / 512;
 	for (int i = 0; i < 2; i++) {
-		snprintf(pc->slice_name[i], sizeof(pc->slice_name[i]), "%.100s-%s", pc->dm_name,
-			 i ? "tdata" : "tmeta");
-		snprintf(pc->slice_uuid[i], sizeof(pc->slice_uuid[i]), "%.100s-%s", pc->dm_uuid,
-			 i ? "tdata" : "tmeta");
+		const char *part = i ? "tdata" : "tmeta";
+		size_t nl = strnlen(pc->dm_name, 100), ul = strnlen(pc->dm_uuid, 100);
+
+		/* Copied piecewise: snprintf from pc into pc trips -Wrestrict. */
+		memcpy(pc->slice_name[i], pc->dm_name, nl);
+		snprintf(pc->slice_name[i] + nl, sizeof(pc->slice_name[i]) - nl, "-%s", part);
+		memcpy(pc->slice_uuid[i], pc->dm_uuid, ul);
+		snprintf(pc->slice_uuid[i] + ul, sizeof(pc->slice_uuid[i]) - ul, "-%s", part);
 	}
 	return 0;
 }
