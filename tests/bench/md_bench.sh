@@ -23,7 +23,7 @@ OUT=$2
 RUNS=${BENCH_MD_RUNS:-10}
 TIMEOUT=${BENCH_MD_TIMEOUT:-$((300 + 20 * RUNS))}
 W=$(realpath -m "$(dirname "$OUT")/md-work")
-CONSOLE=$W/console.log
+CONSOLE_LOG=$W/console.log
 DATA=$W/samples	# ARRAY KEY MS, one sample a line
 
 die()
@@ -32,34 +32,33 @@ die()
 	exit 1
 }
 
-# Boots the scenario; the console goes to $CONSOLE, the samples to $DATA.
+# Boots the scenario; the console goes to $CONSOLE_LOG, the samples to $DATA.
 run_guest()
 {
-	local tty=ttyS0 rc=0 t0 t1
-
-	[ "$ARCH" = aarch64 ] && tty=ttyAMA0
+	# The console device from board.env (CONSOLE: ttyS0, ttyAMA0).
+	local tty=$CONSOLE rc=0 t0 t1
 	cp --sparse=always "$DIR/test-disk.img" "$W/disk.img" || die "cannot copy the test disk"
 	echo "md_bench: booting $BOARD with guest.test=md_bench, $RUNS runs (timeout ${TIMEOUT}s)" >&2
 	t0=${EPOCHREALTIME/./}
-	"$TOP/rootfs/boot.sh" -q -l "$CONSOLE" -t "$TIMEOUT" -d "$W/disk.img" \
+	"$TOP/rootfs/boot.sh" -q -l "$CONSOLE_LOG" -t "$TIMEOUT" -d "$W/disk.img" \
 		-c "console=$tty panic=-1 loglevel=4 root=/dev/vda loop=/images/root.img rw \
 guest.test=md_bench guest.arg=$RUNS" "$DIR" || rc=$?
 	t1=${EPOCHREALTIME/./}
 	WALL=$(awk -v u=$((t1 - t0)) 'BEGIN { printf "%.1f", u / 1e6 }')
 	rm -f "$W/disk.img"
-	[ "$rc" = 0 ] || die "boot.sh exited $rc (console: $CONSOLE)"
+	[ "$rc" = 0 ] || die "boot.sh exited $rc (console: $CONSOLE_LOG)"
 	# Only well-formed lines: a kernel message may still cut into one.
-	grep -a -E '^MDBENCH [a-z0-9]+ [a-z-]+ [0-9]+(\.[0-9]+)?$' "$CONSOLE" |
+	grep -a -E '^MDBENCH [a-z0-9]+ [a-z-]+ [0-9]+(\.[0-9]+)?$' "$CONSOLE_LOG" |
 		cut -d' ' -f2- > "$DATA"
-	grep -aq '^MDBENCH-SKIP' "$CONSOLE" &&
-		die "$(grep -a '^MDBENCH-SKIP' "$CONSOLE" | cut -d' ' -f2-): needs a board of this host's architecture"
-	[ -s "$DATA" ] || die "no samples on the console ($CONSOLE)"
+	grep -aq '^MDBENCH-SKIP' "$CONSOLE_LOG" &&
+		die "$(grep -a '^MDBENCH-SKIP' "$CONSOLE_LOG" | cut -d' ' -f2-): needs a board of this host's architecture"
+	[ -s "$DATA" ] || die "no samples on the console ($CONSOLE_LOG)"
 }
 
 # guest_env KEY: a value the guest reported (MDBENCH-ENV KEY VALUE...).
 guest_env()
 {
-	grep -a "^MDBENCH-ENV $1 " "$CONSOLE" | head -n 1 | cut -d' ' -f3-
+	grep -a "^MDBENCH-ENV $1 " "$CONSOLE_LOG" | head -n 1 | cut -d' ' -f3-
 }
 
 # stats ARRAY KEY: "N MEDIAN MIN MAX" of its samples ("0" for none).
@@ -184,7 +183,7 @@ main()
 	[ -f "$DIR/board.env" ] && [ -f "$DIR/test-disk.img" ] ||
 		die "no $DIR/test-disk.img (make images first)"
 	# shellcheck disable=SC1091
-	. "$DIR/board.env"	# BOARD ARCH QEMU QEMU_ARGS
+	. "$DIR/board.env"	# BOARD ARCH QEMU QEMU_ARGS CONSOLE
 	# rootfs/debtools.sh puts mdadm only in the root of the host's architecture.
 	[ "$ARCH" = "$(uname -m)" ] ||
 		die "$BOARD's test root has no mdadm: run it with the $(uname -m) board (BOARD=qemu-$(uname -m))"
@@ -193,10 +192,10 @@ main()
 	mkdir -p "$(dirname "$OUT")"
 	report > "$OUT"
 	cat "$OUT"
-	fails=$(grep -ac '^MDBENCH-FAIL' "$CONSOLE")
-	if [ "$fails" != 0 ] || ! grep -aq '^GUEST-TEST-RESULT: pass' "$CONSOLE"; then
-		echo "md_bench: $fails failed rounds in the guest (console: $CONSOLE):" >&2
-		grep -a '^MDBENCH-FAIL\|^GUEST-TEST-RESULT' "$CONSOLE" | head -n 20 >&2
+	fails=$(grep -ac '^MDBENCH-FAIL' "$CONSOLE_LOG")
+	if [ "$fails" != 0 ] || ! grep -aq '^GUEST-TEST-RESULT: pass' "$CONSOLE_LOG"; then
+		echo "md_bench: $fails failed rounds in the guest (console: $CONSOLE_LOG):" >&2
+		grep -a '^MDBENCH-FAIL\|^GUEST-TEST-RESULT' "$CONSOLE_LOG" | head -n 20 >&2
 		exit 1
 	fi
 }

@@ -25,7 +25,7 @@ OUT=$2
 RUNS=${BENCH_THIN_RUNS:-10}
 TIMEOUT=${BENCH_THIN_TIMEOUT:-$((300 + 150 * RUNS))}
 W=$(realpath -m "$(dirname "$OUT")/thin-work")
-CONSOLE=$W/console.log
+CONSOLE_LOG=$W/console.log
 DATA=$W/samples	# SIDE SCENARIO VALUE, one sample a line
 SIZES="16 64 256"
 
@@ -35,35 +35,34 @@ die()
 	exit 1
 }
 
-# Boots the scenario; the console goes to $CONSOLE, the samples to $DATA.
+# Boots the scenario; the console goes to $CONSOLE_LOG, the samples to $DATA.
 boot_guest()
 {
-	local tty=ttyS0 rc=0 t0 t1
-
-	[ "$ARCH" = aarch64 ] && tty=ttyAMA0
+	# The console device from board.env (CONSOLE: ttyS0, ttyAMA0).
+	local tty=$CONSOLE rc=0 t0 t1
 	cp --sparse=always "$DIR/test-disk.img" "$W/disk.img" || die "cannot copy the test disk"
 	echo "thin_bench: booting $BOARD with guest.test=thin_bench, $RUNS runs (timeout ${TIMEOUT}s)" >&2
 	LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 	t0=${EPOCHREALTIME/./}
-	"$TOP/rootfs/boot.sh" -q -l "$CONSOLE" -t "$TIMEOUT" -d "$W/disk.img" \
+	"$TOP/rootfs/boot.sh" -q -l "$CONSOLE_LOG" -t "$TIMEOUT" -d "$W/disk.img" \
 		-c "console=$tty panic=-1 loglevel=4 root=/dev/vda loop=/images/root.img rw \
 guest.test=thin_bench guest.arg=$RUNS" "$DIR" || rc=$?
 	t1=${EPOCHREALTIME/./}
 	LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 	WALL=$(awk -v u=$((t1 - t0)) 'BEGIN { printf "%.0f", u / 1e6 }')
 	rm -f "$W/disk.img"
-	[ "$rc" = 0 ] || die "boot.sh exited $rc (console: $CONSOLE)"
-	grep -aq '^THINBENCH-SKIP' "$CONSOLE" &&
-		die "$(grep -a '^THINBENCH-SKIP' "$CONSOLE" | cut -d' ' -f2-): needs a board of this host's architecture"
+	[ "$rc" = 0 ] || die "boot.sh exited $rc (console: $CONSOLE_LOG)"
+	grep -aq '^THINBENCH-SKIP' "$CONSOLE_LOG" &&
+		die "$(grep -a '^THINBENCH-SKIP' "$CONSOLE_LOG" | cut -d' ' -f2-): needs a board of this host's architecture"
 	# Whole lines only: a kernel message may still cut into one.
-	grep -a -E '^THINBENCH [a-z0-9_-]+ [a-z0-9_+]+ [0-9]+(\.[0-9]+)?$' "$CONSOLE" |
+	grep -a -E '^THINBENCH [a-z0-9_-]+ [a-z0-9_+]+ [0-9]+(\.[0-9]+)?$' "$CONSOLE_LOG" |
 		cut -d' ' -f2- > "$DATA"
-	[ -s "$DATA" ] || die "no samples on the console ($CONSOLE)"
+	[ -s "$DATA" ] || die "no samples on the console ($CONSOLE_LOG)"
 }
 
 env_of()	# KEY: what the guest reported as THINBENCH-ENV KEY VALUE...
 {
-	grep -a "^THINBENCH-ENV $1 " "$CONSOLE" | head -n 1 | cut -d' ' -f3- | sed 's/ *$//'
+	grep -a "^THINBENCH-ENV $1 " "$CONSOLE_LOG" | head -n 1 | cut -d' ' -f3- | sed 's/ *$//'
 }
 
 # stats SIDE SCENARIO: "COUNT MEDIAN MIN MAX" of its samples, "0" for none.
@@ -319,7 +318,7 @@ main()
 	[ -f "$DIR/board.env" ] && [ -f "$DIR/test-disk.img" ] ||
 		die "no $DIR/test-disk.img (make images first)"
 	# shellcheck disable=SC1091
-	. "$DIR/board.env"	# BOARD ARCH QEMU QEMU_ARGS
+	. "$DIR/board.env"	# BOARD ARCH QEMU QEMU_ARGS CONSOLE
 	# rootfs/debtools.sh puts dmsetup only in the root of the host's architecture.
 	[ "$ARCH" = "$(uname -m)" ] ||
 		die "$BOARD's test root has no dmsetup: run it with the $(uname -m) board (BOARD=qemu-$(uname -m))"
@@ -328,10 +327,10 @@ main()
 	mkdir -p "$(dirname "$OUT")"
 	report > "$OUT"
 	cat "$OUT"
-	fails=$(grep -ac '^THINBENCH-FAIL' "$CONSOLE")
-	if [ "$fails" != 0 ] || ! grep -aq '^GUEST-TEST-RESULT: pass' "$CONSOLE"; then
-		echo "thin_bench: $fails failures in the guest (console: $CONSOLE):" >&2
-		grep -a '^THINBENCH-FAIL\|^GUEST-TEST-RESULT' "$CONSOLE" | head -n 20 >&2
+	fails=$(grep -ac '^THINBENCH-FAIL' "$CONSOLE_LOG")
+	if [ "$fails" != 0 ] || ! grep -aq '^GUEST-TEST-RESULT: pass' "$CONSOLE_LOG"; then
+		echo "thin_bench: $fails failures in the guest (console: $CONSOLE_LOG):" >&2
+		grep -a '^THINBENCH-FAIL\|^GUEST-TEST-RESULT' "$CONSOLE_LOG" | head -n 20 >&2
 		exit 1
 	fi
 }
