@@ -3,7 +3,7 @@
 # boots with initramfs-powercut, whose plan (tests/board/guest/powercut-plan.conf)
 # creates an md raid1 on two blank images, a thin pool on it and a thin
 # volume; the root's init (tests/board/guest/powercut_write.sh) makes ext4
-# on the volume and writes and fsyncs twelve files. QEMU is killed
+# on the volume and writes and fsyncs 40 files. QEMU is killed
 # (SIGKILL: no shutdown of any kind) at an instant drawn uniformly over the
 # provisioning window: from blkasm's first line on the console to the
 # last fsync, as long as one uncut calibration boot took, counted from the
@@ -80,7 +80,7 @@ if [ "$rc" != 0 ] || [ -z "$start" ] || [ -z "$end" ]; then
 	echo "powercut.sh: the calibration boot failed (exit $rc; console $work/calibrate.log)" >&2
 	exit 1
 fi
-check_boot "$work/calibrate-check.log" 12
+check_boot "$work/calibrate-check.log" 40
 grep -q '^GUEST-TEST-RESULT: pass' "$work/calibrate-check.log" || {
 	echo "powercut.sh: the boot after the uncut one failed (console $work/calibrate-check.log)" >&2
 	exit 1; }

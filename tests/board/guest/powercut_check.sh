@@ -33,7 +33,7 @@ if [ "$n" -gt 0 ]; then
 	if mount -t ext4 -o ro /dev/mapper/blkasm-pcvol /mnt/pc; then
 		i=1
 		while [ "$i" -le "$n" ]; do
-			yes "powercut file $i" | head -c 131072 > /tmp/expected
+			yes "powercut file $i" | head -c 65536 > /tmp/expected
 			cmp -s /tmp/expected "/mnt/pc/file-$i" || bad "file-$i lost or changed"
 			i=$((i + 1))
 		done

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Power cuts, the first boot's root (tests/board/powercut.sh): blkasm has
 # provisioned the stack of tests/board/guest/powercut-plan.conf in the initramfs;
-# this makes ext4 on the thin volume when it has none and writes files of
-# known content, each fsynced (and its folder) before its
+# this makes ext4 on the thin volume when it has none and writes 40 files
+# of known content (64 KiB each: tests/board/powercut.sh checks as many
+# after an uncut boot), each fsynced (and its folder) before its
 # POWERCUT-FSYNCED line. The board may lose power at any instant.
 vol=/dev/mapper/blkasm-pcvol
 echo "POWERCUT-ROOT $(cut -d' ' -f1 /proc/uptime)"
@@ -14,8 +15,8 @@ fi
 mkdir -p /mnt/pc
 mount -t ext4 "$vol" /mnt/pc || exit 1
 i=1
-while [ "$i" -le 12 ]; do
-	yes "powercut file $i" | head -c 131072 |
+while [ "$i" -le 40 ]; do
+	yes "powercut file $i" | head -c 65536 |
 		dd of="/mnt/pc/file-$i" conv=fsync 2>/dev/null || exit 1
 	sync /mnt/pc || exit 1
 	echo "POWERCUT-FSYNCED $i"
