@@ -107,6 +107,13 @@ struct driver {
 	int (*status)(struct run_ctx *c, struct plan_node *n, struct node_status *st);
 	void (*free_conf)(struct plan_node *n);
 	/*
+	 * Optional: ends what up kept in n->run past the node's up (for loop,
+	 * the open device that keeps an autoclear binding until its users hold
+	 * it), when the plan is freed: the run is over, and its users (a mount)
+	 * hold the device by then. Leaves the device itself as it is.
+	 */
+	void (*release)(struct plan_node *n);
+	/*
 	 * Optional: the kernel modules a validated node needs, added with
 	 * mod_wish_add(). NULL: none (or built in everywhere).
 	 */

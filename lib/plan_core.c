@@ -25,6 +25,9 @@ void plan_init(struct plan *p, const char *file, const struct driver *const *kin
 
 void plan_node_clear(struct plan_node *n)
 {
+	if (n->run && n->drv && n->drv->release)
+		n->drv->release(n);
+	n->run = NULL;
 	if (n->conf && n->drv && n->drv->free_conf)
 		n->drv->free_conf(n);
 	else

@@ -216,7 +216,8 @@ static int detach_once(void *ctx)
 int loop_detach(struct loop_dev *dev, uint64_t until_ms, struct retry_result *res)
 {
 	struct detach d = { .dev = dev, .fd = dev->fd };
-	struct loop_info64 info;
+	/* Zeroed: what the kernel writes is all that is read (valgrind knows no LOOP_ ioctl). */
+	struct loop_info64 info = { 0 };
 	char name[16];
 	struct retry_wake w = { .fd = -1, .relevant = uev_is_about, .ctx = name };
 	int r;

@@ -189,8 +189,9 @@ static int loop_up(struct run_ctx *c, struct plan_node *n)
 		return r;
 	}
 	/*
-	 * Held open until the process ends (or execs init): with autoclear,
-	 * closing now would detach it before its users hold it.
+	 * Held open until the plan is freed (loop_release_run), the process
+	 * ends or it execs init: with autoclear, closing now would detach it
+	 * before its users hold it.
 	 */
 	n->run = d;
 	describe(n, d, s.file);
@@ -287,6 +288,16 @@ static void loop_modules(const struct plan_node *n, struct mod_wish *w)
 	mod_wish_add(w, "loop", true);
 }
 
+/* The plan is freed: the device this run kept open is closed, still bound. */
+static void loop_release_run(struct plan_node *n)
+{
+	struct loop_dev *d = n->run;
+
+	loop_release(d);
+	free(d);
+	n->run = NULL;
+}
+
 const struct driver loop_driver = {
 	.kind = "loop",
 	.opts = loop_opts,
@@ -297,4 +308,5 @@ const struct driver loop_driver = {
 	.down = loop_down,
 	.status = loop_status,
 	.modules = loop_modules,
+	.release = loop_release_run,
 };
