@@ -291,6 +291,26 @@ $(FUZZ_PROGS): $(O)/host/tests/%: $(O)/fuzz/obj/tests/%.o $(FUZZ_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(FUZZCC) $(FUZZ_CFLAGS) -o $@ $^ -lblkid -lmount -pthread
 
+# blkasm itself built for the host (glibc), without the sanitizers, for the
+# CLI host tests under valgrind (tests/host/*_vg_test): memcheck sees the
+# heap through glibc's malloc, which the static musl binary keeps to itself,
+# and it cannot run beside AddressSanitizer. tests/host/valgrind.sh wraps it.
+VG_SRCS = $(SRCS)
+VG_OBJS = $(VG_SRCS:%.c=$(O)/host/vg/obj/%.o)
+$(O)/host/vg/obj/%.o: %.c
+	$(E) HOSTCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CPPFLAGS) $(BASE_CFLAGS) $(HOST_CFLAGS) -c -o $@ $<
+
+$(O)/host/blkasm: $(VG_OBJS)
+	$(E) HOSTLD $@
+	$(Q)$(HOSTCC) -o $@ $^ -lblkid -lmount -pthread
+
+$(O)/host/tests/host/valgrind: tests/host/valgrind.sh $(O)/host/blkasm
+	$(Q)mkdir -p $(@D)
+	$(Q)sed 's|@BLKASM@|$(abspath $(O))/host/blkasm|' $< > $@ && chmod +x $@
+unit: $(O)/host/tests/host/valgrind
+
 MANDIR ?= $(PREFIX)/share/man
 install: $(B)/blkasm
 	install -D -m 0755 $(B)/blkasm $(DESTDIR)$(PREFIX)/sbin/blkasm
@@ -303,6 +323,6 @@ clean:
 include rootfs/images.mk rootfs/kernel.mk tests/check.mk tests/bench/bench.mk \
 	init/initramfs/initramfs.mk
 
--include $(OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(FAKE_OBJS:.o=.d) $(REAL_OBJS:.o=.d) \
+-include $(OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(VG_OBJS:.o=.d) $(FAKE_OBJS:.o=.d) $(REAL_OBJS:.o=.d) \
 	$(TEST_CPROGS:$(O)/host/tests/%=$(O)/host/obj/tests/%.d) \
 	$(FUZZ_OBJS:.o=.d) $(FUZZ_PROGS:$(O)/host/tests/%=$(O)/fuzz/obj/tests/%.d)

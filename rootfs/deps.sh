@@ -16,7 +16,7 @@ linux-libc-dev-arm64-cross
 clang libclang-rt-14-dev
 linux-source-6.1 bc bison flex libelf-dev libssl-dev patch
 gnuplot-nox initramfs-tools mdadm
-cryptsetup-bin squashfs-tools erofs-utils"
+cryptsetup-bin squashfs-tools erofs-utils valgrind"
 # Debian's own kernel installed on the host as a user would install it: the
 # x86_64 board test initramfs_generator packs an image for it with
 # blkasm-initramfs -k VERSION and boots /boot/vmlinuz-VERSION.

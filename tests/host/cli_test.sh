@@ -1,10 +1,7 @@
 #! /usr/bin/env atf-sh
 # The static binaries as black boxes: linkage, version, `blkasm plan`.
 
-bin()
-{
-	echo "${BLKASM_BUILD:?run through make check}/${1:-qemu-x86_64}/blkasm"
-}
+. "$(atf_get_srcdir)/host.subr"
 
 atf_test_case static_binaries
 static_binaries_head()

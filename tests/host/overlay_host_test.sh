@@ -5,10 +5,7 @@
 # nothing mounted, and only the folder's changes survive the next up. An
 # erofs image's type is probed.
 
-bin()
-{
-	echo "${BLKASM_BUILD:?run through make check}/qemu-x86_64/blkasm"
-}
+. "$(atf_get_srcdir)/host.subr"
 
 require_overlay()
 {
