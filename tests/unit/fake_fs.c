@@ -76,6 +76,11 @@ static int parent_err(const char *path)
 	return find_file(p) >= 0 ? -ENOTDIR : -ENOENT;
 }
 
+int fake_fs_parent_err(const char *path)
+{
+	return parent_err(path);
+}
+
 static struct file *add_entry(const char *path, mode_t mode)
 {
 	char p[4096];
@@ -98,6 +103,16 @@ static struct file *add_entry(const char *path, mode_t mode)
 	}
 	f->mode = mode;
 	return f;
+}
+
+int fake_fs_find(const char *path)
+{
+	return find_file(path);
+}
+
+struct file *fake_fs_add(const char *path, mode_t mode)
+{
+	return add_entry(path, mode);
 }
 
 void fake_file_add_data(const char *path, const void *data, size_t len)
@@ -219,8 +234,10 @@ unsigned int fake_bad_fds(void)
 
 int sys_open(const char *path, int flags, mode_t mode)
 {
-	int r = fake_failure(FAKE_OPEN, path), i;
+	int r = fake_call(FC_OPEN, path, NULL), i;
 
+	if (!r)
+		r = fake_failure(FAKE_OPEN, path);
 	if (!r && (flags & O_ACCMODE) != O_RDONLY)
 		r = fake_failure(FAKE_OPEN_WRITE, path);
 	if (r)
@@ -240,6 +257,8 @@ int sys_open(const char *path, int flags, mode_t mode)
 		return -ENOENT;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(fake.files[i].mode))
 		return -ENOTDIR;
+	if (fake_kernel_on() && (flags & O_TRUNC) && S_ISREG(fake.files[i].mode))
+		fake.files[i].len = 0;
 	if (S_ISFIFO(fake.files[i].mode) && !(flags & O_NONBLOCK) &&
 	    (flags & O_ACCMODE) != O_RDWR) {
 		fake.blocked_opens++;
@@ -251,13 +270,18 @@ int sys_open(const char *path, int flags, mode_t mode)
 int sys_close(int fd)
 {
 	struct fdent *e = fake_fd_get(fd);
+	int r = fake_call(FC_CLOSE, fake_fd_path(fd), NULL), file;
 
 	if (!e) {
 		fake.bad_fds++;
 		return -EBADF;
 	}
+	/* Linux frees the fd even when close reports an error. */
+	file = e->kind == FD_FILE ? e->file : -1;
 	e->kind = FD_FREE;
-	return 0;
+	if (file >= 0 && fake_kernel_on())
+		fake_kernel_closed(file);
+	return r;
 }
 
 ssize_t sys_read(int fd, void *buf, size_t len)
@@ -271,6 +295,9 @@ ssize_t sys_read(int fd, void *buf, size_t len)
 		fake.bad_fds++;
 		return -EBADF;
 	}
+	r = fake_call(FC_READ, fake_fd_path(fd), NULL);
+	if (r)
+		return r;
 	if (e->kind != FD_FILE)
 		return fake_take_item(e, fd, buf, len, NULL);
 	f = &fake.files[e->file];
@@ -303,10 +330,15 @@ ssize_t sys_write(int fd, const void *buf, size_t len)
 		fake.bad_fds++;
 		return -EBADF;
 	}
+	r = fake_call(FC_WRITE, fake_fd_path(fd), fake_bytes(buf, len));
+	if (r)
+		return r;
 	if (e->kind != FD_FILE)
 		return (ssize_t)len;
 	f = &fake.files[e->file];
 	r = fake_failure(FAKE_WRITE, f->path);
+	if (r == 0 && fake_kernel_on())
+		r = fake_kernel_write(e, buf, len);
 	if (r)
 		return r;
 	fake_sb_add(&f->written, buf, len);
@@ -314,11 +346,14 @@ ssize_t sys_write(int fd, const void *buf, size_t len)
 	return (ssize_t)len;
 }
 
-static struct file *pos_file(int fd, enum fake_op op, int *err)
+static struct file *pos_file(int fd, enum fake_op op, enum fake_call c, int *err)
 {
 	struct fdent *e = fake_fd_get(fd);
 	struct file *f;
 
+	*err = fake_call(c, fake_fd_path(fd), NULL);
+	if (*err)
+		return NULL;
 	if (!e || e->kind != FD_FILE) {
 		fake.bad_fds++;
 		*err = -EBADF;
@@ -332,11 +367,13 @@ static struct file *pos_file(int fd, enum fake_op op, int *err)
 ssize_t sys_pread(int fd, void *buf, size_t len, uint64_t off)
 {
 	int r;
-	struct file *f = pos_file(fd, FAKE_READ, &r);
+	struct file *f = pos_file(fd, FAKE_READ, FC_PREAD, &r);
 	size_t n;
 
 	if (!f)
 		return r;
+	if (fake_kernel_on())
+		f = fake_kernel_backing(f, &off);
 	n = off < f->len ? f->len - (size_t)off : 0;
 	if (n > len)
 		n = len;
@@ -348,10 +385,12 @@ ssize_t sys_pread(int fd, void *buf, size_t len, uint64_t off)
 ssize_t sys_pwrite(int fd, const void *buf, size_t len, uint64_t off)
 {
 	int r;
-	struct file *f = pos_file(fd, FAKE_WRITE, &r);
+	struct file *f = pos_file(fd, FAKE_WRITE, FC_PWRITE, &r);
 
 	if (!f)
 		return r;
+	if (fake_kernel_on())
+		f = fake_kernel_backing(f, &off);
 	if (off + len > f->len) {
 		f->data = realloc(f->data, off + len);
 		if (!f->data)
@@ -369,7 +408,7 @@ ssize_t sys_pwrite(int fd, const void *buf, size_t len, uint64_t off)
 int sys_fsync(int fd)
 {
 	int r;
-	struct file *f = pos_file(fd, FAKE_WRITE, &r);
+	struct file *f = pos_file(fd, FAKE_WRITE, FC_FSYNC, &r);
 
 	if (!f)
 		return r;
@@ -390,13 +429,17 @@ static void fill_stat(const struct file *f, struct stat *st)
 	st->st_nlink = 1;
 }
 
-int sys_stat(const char *path, struct stat *st)
+static int stat_path(const char *path, struct stat *st, bool follow)
 {
 	int r = fake_failure(FAKE_STAT, path), i;
 
 	if (r)
 		return r;
 	i = find_file(path);
+	if (follow && i >= 0 && S_ISLNK(fake.files[i].mode))
+		i = fake_kernel_follow(i);
+	if (i == -ELOOP)
+		return i;
 	if (i >= 0) {
 		fill_stat(&fake.files[i], st);
 		return 0;
@@ -409,15 +452,27 @@ int sys_stat(const char *path, struct stat *st)
 	return 0;
 }
 
+int sys_stat(const char *path, struct stat *st)
+{
+	int r = fake_call(FC_STAT, path, NULL);
+
+	return r ? r : stat_path(path, st, true);
+}
+
 int sys_lstat(const char *path, struct stat *st)
 {
-	return sys_stat(path, st);
+	int r = fake_call(FC_LSTAT, path, NULL);
+
+	return r ? r : stat_path(path, st, false);
 }
 
 int sys_fstat(int fd, struct stat *st)
 {
 	struct fdent *e = fake_fd_get(fd);
+	int r = fake_call(FC_FSTAT, fake_fd_path(fd), NULL);
 
+	if (r)
+		return r;
 	if (!e) {
 		fake.bad_fds++;
 		return -EBADF;
@@ -434,9 +489,10 @@ int sys_fstat(int fd, struct stat *st)
 int sys_access(const char *path, int mode)
 {
 	struct stat st;
+	int r = fake_call(FC_ACCESS, path, NULL);
 
 	(void)mode;
-	return sys_stat(path, &st);
+	return r ? r : stat_path(path, &st, true);
 }
 
 /* A removed entry keeps its slot (fds refer to slots) under a dead name. */
@@ -456,6 +512,18 @@ void fake_fs_remove(const char *path)
 		drop_entry(i);
 }
 
+void fake_fs_remove_tree(const char *path)
+{
+	size_t n = strlen(path);
+
+	for (unsigned int i = 0; i < fake.nfiles; i++) {
+		const char *p = fake.files[i].path;
+
+		if (!strncmp(p, path, n) && (!p[n] || p[n] == '/'))
+			drop_entry((int)i);
+	}
+}
+
 int sys_rename(const char *oldpath, const char *newpath)
 {
 	char want[4096];
@@ -463,6 +531,8 @@ int sys_rename(const char *oldpath, const char *newpath)
 	    j = find_file(newpath);
 
 	fake_sb_printf(&fake.trace, "rename %s %s", oldpath, newpath);
+	if (!r)
+		r = fake_call(FC_RENAME, newpath, NULL);
 	if (r)
 		return r;
 	if (i < 0)
@@ -484,6 +554,8 @@ int sys_mkdir(const char *path, mode_t mode)
 	int r = fake_failure(FAKE_MKDIR, path);
 
 	fake_sb_printf(&fake.trace, "mkdir %s", path);
+	if (!r)
+		r = fake_call(FC_MKDIR, path, NULL);
 	if (r)
 		return r;
 	if (find_file(path) >= 0 || is_dir(path))
@@ -501,6 +573,8 @@ int sys_mknod(const char *path, mode_t mode, dev_t dev)
 	struct file *f;
 
 	fake_sb_printf(&fake.trace, "mknod %s %u:%u", path, major(dev), minor(dev));
+	if (!r)
+		r = fake_call(FC_MKNOD, path, NULL);
 	if (r)
 		return r;
 	if (find_file(path) >= 0 || is_dir(path))
@@ -538,8 +612,10 @@ int sys_listdir(const char *path,
 	char *names[MAX_FILES];
 	unsigned int n = 0;
 	size_t dlen;
-	int r = 0;
+	int r = fake_call(FC_LISTDIR, path, NULL);
 
+	if (r)
+		return r;
 	if (!is_dir(path))
 		return find_file(path) >= 0 ? -ENOTDIR : -ENOENT;
 	norm(path, dir, sizeof(dir));
