@@ -243,10 +243,15 @@ int sys_ioctl(int fd, unsigned long req, void *arg)
 {
 	struct fdent *e = fake_fd_get(fd);
 	struct fake_ioctl_call *c;
-	char detail[24];
+	char detail[100];
 	int r;
 
-	snprintf(detail, sizeof(detail), "0x%lx", req);
+	/* A device-mapper request is about one device: name it (sticky failures). */
+	if (_IOC_TYPE(req) == DM_IOCTL && arg)
+		snprintf(detail, sizeof(detail), "0x%lx %.40s%.40s", req,
+			 ((struct dm_ioctl *)arg)->name, ((struct dm_ioctl *)arg)->uuid);
+	else
+		snprintf(detail, sizeof(detail), "0x%lx", req);
 	r = fake_call(FC_IOCTL, fake_fd_path(fd), detail);
 	if (r)
 		return r;

@@ -81,6 +81,37 @@ int fake_fs_parent_err(const char *path)
 	return parent_err(path);
 }
 
+/*
+ * A new slot. The kernel model makes and removes sysfs files over and
+ * over (an array retried 64 times): it takes a removed slot no fd refers
+ * to, first. Inode numbers stay unique: the table index + 1.
+ */
+static struct file *free_slot(void)
+{
+	for (unsigned int i = 0; fake_kernel_on() && i < fake.nfiles; i++) {
+		struct file *f = &fake.files[i];
+		bool open = false;
+
+		if (strcmp(f->path, "(removed)"))
+			continue;
+		for (int fd = 0; fd < MAX_FDS && !open; fd++)
+			open = fake.fds[fd].kind == FD_FILE && fake.fds[fd].file == (int)i;
+		if (open)
+			continue;
+		free(f->path);
+		if (!f->shared)
+			free(f->data);
+		free(f->written.p);
+		memset(f, 0, sizeof(*f));
+		f->ino = i + 1;
+		return f;
+	}
+	if (fake.nfiles == MAX_FILES)
+		fake_die("too many files");
+	fake.files[fake.nfiles].ino = fake.nfiles + 1;
+	return &fake.files[fake.nfiles++];
+}
+
 static struct file *add_entry(const char *path, mode_t mode)
 {
 	char p[4096];
@@ -89,16 +120,15 @@ static struct file *add_entry(const char *path, mode_t mode)
 
 	if (i >= 0) {
 		f = &fake.files[i];
-		free(f->data);
+		if (!f->shared)
+			free(f->data);
+		f->shared = false;
 		f->data = NULL;
 		f->len = 0;
 	} else {
-		if (fake.nfiles == MAX_FILES)
-			fake_die("too many files");
-		f = &fake.files[fake.nfiles++];
+		f = free_slot();
 		norm(path, p, sizeof(p));
 		f->path = fake_strdup(p);
-		f->ino = fake.nfiles;
 		f->dev = makedev(254, 1);
 	}
 	f->mode = mode;
@@ -124,6 +154,29 @@ void fake_file_add_data(const char *path, const void *data, size_t len)
 		fake_die("out of memory");
 	memcpy(f->data, data, len);
 	f->len = len;
+}
+
+void fake_file_own(struct file *f)
+{
+	char *copy;
+
+	if (!f->shared)
+		return;
+	copy = malloc(f->len + 1);
+	if (!copy)
+		fake_die("out of memory");
+	memcpy(copy, f->data, f->len);
+	f->data = copy;
+	f->shared = false;
+}
+
+void fake_file_add_shared(const char *path, const void *data, size_t len)
+{
+	struct file *f = add_entry(path, S_IFREG | 0644);
+
+	f->data = (char *)data;
+	f->len = len;
+	f->shared = true;
 }
 
 void fake_file_add(const char *path, const char *content)
@@ -249,8 +302,7 @@ int sys_open(const char *path, int flags, mode_t mode)
 		r = parent_err(path);
 		if (r)
 			return r;
-		add_entry(path, S_IFREG | (mode & 07777));
-		i = (int)fake.nfiles - 1;
+		i = (int)(add_entry(path, S_IFREG | (mode & 07777)) - fake.files);
 		fake.files[i].data = calloc(1, 1);
 	}
 	if (i < 0)
@@ -391,6 +443,7 @@ ssize_t sys_pwrite(int fd, const void *buf, size_t len, uint64_t off)
 		return r;
 	if (fake_kernel_on())
 		f = fake_kernel_backing(f, &off);
+	fake_file_own(f);
 	if (off + len > f->len) {
 		f->data = realloc(f->data, off + len);
 		if (!f->data)

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #define LOG_MAX 16384
-#define WHAT_MAX 96
+#define WHAT_MAX 128
 
 static const char *const names[FC_COUNT] = {
 	"open", "close", "read", "write", "ioctl", "pread", "pwrite", "fsync",

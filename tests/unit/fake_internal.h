@@ -47,6 +47,7 @@ struct file {
 	size_t len, chunk;
 	struct sbuf written;
 	bool was_written;
+	bool shared;		/* data is the test's (fake_file_add_shared) */
 };
 
 enum fd_kind { FD_FREE, FD_FILE, FD_EVENT, FD_UEVENT };
@@ -146,6 +147,8 @@ ssize_t fake_take_item(struct fdent *e, int fd, void *buf, size_t len,
 
 /* fake_fs.c: forgets the file at path (sys_unlinkat). */
 void fake_fs_remove(const char *path);
+/* Gives f its own copy of shared data, before a write changes it. */
+void fake_file_own(struct file *f);
 /* Forgets path and everything below it. */
 void fake_fs_remove_tree(const char *path);
 /* The index of path in the table, or -1. */

@@ -70,7 +70,8 @@ void fake_reset(void)
 {
 	for (unsigned int i = 0; i < fake.nfiles; i++) {
 		free(fake.files[i].path);
-		free(fake.files[i].data);
+		if (!fake.files[i].shared)
+			free(fake.files[i].data);
 		free(fake.files[i].written.p);
 	}
 	for (unsigned int i = 0; i < fake.nitems; i++)

@@ -106,8 +106,8 @@ static void stack_setup(void)
 	fake_reset();
 	fake_kernel_enable();
 	fake_file_add(CONF, PLAN);
-	fake_file_add_data("/images/a.img", img[0], IMG_BYTES);
-	fake_file_add_data("/images/b.img", img[1], IMG_BYTES);
+	fake_file_add_shared("/images/a.img", img[0], IMG_BYTES);
+	fake_file_add_shared("/images/b.img", img[1], IMG_BYTES);
 	fake_dir_add("/run");
 	fake_dir_add("/sys/module/dm_mod");
 	fake_file_add("/proc/sys/kernel/osrelease", REL "\n");
@@ -123,13 +123,13 @@ static void stack_setup(void)
 struct outcome {
 	int ret;
 	char diag[1024];	/* the failing node's diagnosis, or the run's error */
-	const char *node;	/* the node that failed, NULL for none */
+	char node[64];		/* the node that failed, "" for none */
 };
 
 static void say(struct outcome *o, int ret, const char *node, const char *fmt, const char *s)
 {
 	o->ret = ret;
-	o->node = node;
+	snprintf(o->node, sizeof(o->node), "%s", node ? node : "");
 	snprintf(o->diag, sizeof(o->diag), fmt, s);
 }
 
@@ -165,6 +165,18 @@ static void undo(struct plan *p, const struct exec_opts *eo)
 	free(want);
 }
 
+/*
+ * The node a down failed at: exec_down goes on past it, and leaves it
+ * (and what it sits on) created, with its diagnosis. NULL when none says.
+ */
+static const struct plan_node *down_failed(const struct plan *p)
+{
+	for (unsigned int i = 0; i < p->count; i++)
+		if (p->nodes[i].created && p->nodes[i].why[0])
+			return &p->nodes[i];
+	return NULL;
+}
+
 /* cli.c's run(): exec, then the record; an up not recorded is undone. */
 static void run(struct plan *p, bool down, struct outcome *o)
 {
@@ -178,6 +190,8 @@ static void run(struct plan *p, bool down, struct outcome *o)
 	if (load(p, &recorded, o) < 0)
 		goto out;
 	r = down ? exec_down(p, NULL, &eo) : exec_up(p, NULL, &eo);
+	if (r < 0 && down)
+		failed = down_failed(p);
 	if (r < 0)
 		say(o, r, failed ? failed->name : NULL, "%s", failed ? failed->why : "");
 	w = state_save(p, recorded);
