@@ -259,6 +259,14 @@ int md_assemble(const char *md, unsigned int minor, const struct md_member *cons
 
 	snprintf(text, sizeof(text), "1.%u", minor);
 	r = md_write(md, "metadata_version", text);
+	/*
+	 * An array object made by new_array stays until it is stopped
+	 * (hold_active UNTIL_STOP), empty or not: clear it on the way out, or
+	 * an empty mdN outlives the run (one that is being freed already just
+	 * refuses the clear).
+	 */
+	if (r < 0)
+		md_write(md, "array_state", "clear");
 	if (r == -EBUSY || r == -ENOENT || r == -ENODEV)
 		return -MD_EDYING;
 	if (r < 0) {
