@@ -45,14 +45,24 @@ int md_node_uuid(struct run_ctx *c, struct plan_node *n, uint8_t uuid[16])
 	return found;
 }
 
+/*
+ * The link is a convenience (the plan names the node, not the link): an
+ * array without it still serves, but one that cannot be made is said, not
+ * dropped silently.
+ */
 void md_link_name(const char *name, const char *md)
 {
 	char link[80], target[32];
+	int r;
 
 	snprintf(link, sizeof(link), "/dev/md/%s", name);
 	snprintf(target, sizeof(target), "../%s", md);
-	sys_mkdir("/dev/md", 0755);
-	sys_symlink(target, link);	/* what is there already is left as it is */
+	r = sys_mkdir("/dev/md", 0755);
+	if (r == 0 || r == -EEXIST)
+		r = sys_symlink(target, link);
+	/* What is there already is left as it is. */
+	if (r < 0 && r != -EEXIST)
+		log_warn("%s: cannot make the link %s: %s", md, link, strerror(-r));
 }
 
 const char *md_link_name_of(const struct plan_node *n, const struct md_sb *sb,
