@@ -2,6 +2,12 @@
 /*
  * The full stack (stack_fixture.h) up and down on the fake kernel, and a
  * fault sweep over the seam: each call of a clean run failed in turn.
+ *
+ * The counts when it was written: the clean up makes 306 seam calls and
+ * the down 145; swept with each error that applies, 906 runs of up (EIO
+ * 306, ENOMEM 306, EINTR 251, EBUSY 19, ENOSPC 24; 486 go on) and 426 of
+ * down (145, 145, 120, 11, 5; 231 go on), in about 3 s under ASan. The
+ * line "fault sweep: ..." in the test's output has today's.
  */
 #include "stack_fixture.h"
 
@@ -378,7 +384,6 @@ ATF_TC_BODY(fault_sweep, tc)
 	summary(a, sizeof(a), &su);
 	summary(b, sizeof(b), &sd);
 	printf("fault sweep: %s; %s\n", a, b);
-	fprintf(stderr, "fault sweep: %s; %s\n", a, b);
 	free(up.start);
 	free(up.full);
 	free(up.record);
