@@ -197,7 +197,7 @@ UNIT_CPROGS = $(filter $(O)/host/tests/unit/%,$(TEST_CPROGS))
 # thin_, ...), and plan_test, plan_claim_test and initramfs_wish_test: they
 # check the parser's and the conflict checks' messages and the modules each
 # kind asks for against the real kinds (drivers/table.c), which fake kinds
-# would not have.
+# would not have; and fault_sweep_test, which runs the full stack.
 # Every other unit test is a lib test (today retry, cmdline, devspec,
 # devwait, modules, uevent, file, graph, exec, exec_down, log, plan_values,
 # state, and the generator's initramfs_{cpio,modsel,check}: the executor
@@ -205,7 +205,8 @@ UNIT_CPROGS = $(filter $(O)/host/tests/unit/%,$(TEST_CPROGS))
 DRIVER_WORDS = $(patsubst drivers/%/,%,$(wildcard drivers/*/)) \
 	$(foreach f,$(notdir $(wildcard drivers/*/*.c)),$(firstword $(subst _, ,$(f:.c=))))
 DRIVER_CPROGS = $(filter $(addprefix $(O)/host/tests/unit/,$(addsuffix _%,$(sort \
-	$(DRIVER_WORDS))) plan_test plan_claim_test initramfs_wish_test),$(UNIT_CPROGS))
+	$(DRIVER_WORDS))) plan_test plan_claim_test initramfs_wish_test \
+	fault_sweep_test),$(UNIT_CPROGS))
 LIB_CPROGS = $(filter-out $(DRIVER_CPROGS),$(UNIT_CPROGS))
 LIB_HOST_CPPFLAGS = -Ilib -I/usr/include/blkid -I/usr/include/libmount
 $(LIB_CPROGS:$(O)/host/tests/%=$(O)/host/obj/tests/%.o): HOST_CPPFLAGS = $(LIB_HOST_CPPFLAGS)

@@ -437,14 +437,17 @@ int dm_make_node(const char *name, dev_t dev)
 	return sys_mknod(path, S_IFBLK | 0600, dev);
 }
 
-void dm_unlink_node(const char *name)
+int dm_unlink_node(const char *name)
 {
 	char path[sizeof(DM_MAPPER "/") + DM_NAME_MAX];
 	struct stat st;
+	int r;
 
 	if (!dm_name_ok(name))
-		return;
+		return -EINVAL;
 	node_path(path, sizeof(path), name);
-	if (sys_lstat(path, &st) == 0 && (S_ISBLK(st.st_mode) || S_ISLNK(st.st_mode)))
-		sys_unlinkat(AT_FDCWD, path, 0);
+	r = sys_lstat(path, &st);
+	if (r == 0 && (S_ISBLK(st.st_mode) || S_ISLNK(st.st_mode)))
+		r = sys_unlinkat(AT_FDCWD, path, 0);
+	return r == -ENOENT ? 0 : r;
 }

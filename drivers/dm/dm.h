@@ -121,9 +121,11 @@ int dm_deps(const char *name, dev_t *devs, unsigned int max);
 
 /*
  * /dev/mapper/NAME as a block node of dev (no udev to make it); an
- * existing node of another device is replaced. Also dm_unlink_node.
+ * existing node of another device is replaced. dm_unlink_node removes it
+ * (a node or link; none there is no error): 0 or -errno, so that a node
+ * that stays is known.
  */
 int dm_make_node(const char *name, dev_t dev);
-void dm_unlink_node(const char *name);
+int dm_unlink_node(const char *name);
 
 #endif

@@ -51,14 +51,22 @@ int thin_remove(struct run_ctx *c, struct plan_node *n, const char *dm_name)
 			   retry_describe(&res, how, sizeof(how)), strerror(-r), who);
 		return r;
 	}
-	dm_unlink_node(dm_name);
-	return 0;
+	r = dm_unlink_node(dm_name);
+	if (r < 0)
+		driver_say(n->why, sizeof(n->why), "%s removed, but its node stays: %s", dm_name,
+			   strerror(-r));
+	return r;
 }
 
 int thin_found_live(struct plan_node *n, int found, const struct dm_info *info)
 {
+	if (found == -ENODEV)
+		return 0;	/* no device-mapper yet: not up */
+	if (found < 0)
+		driver_say(n->why, sizeof(n->why), "cannot look for its device-mapper device: %s",
+			   strerror(-found));
 	if (found <= 0)
-		return found == -ENODEV ? 0 : found;	/* no device-mapper yet: not up */
+		return found;
 	if (!info->live_table) {
 		driver_say(n->why, sizeof(n->why), "%s exists without a live table: left alone",
 			   info->name);

@@ -77,8 +77,21 @@ int thin_slices_down(struct run_ctx *c, struct plan_node *n)
 	struct dm_info info;
 	int r = 0;
 
-	for (int i = 1; i >= 0 && r == 0; i--)
-		if (dm_find_uuid(pc->slice_uuid[i], &info) == 1)
+	/*
+	 * A lookup that fails is no "gone": the pool's node would be marked
+	 * down with its slices still holding the device under them. A slice
+	 * gone already may have left its node (a down cut short).
+	 */
+	for (int i = 1; i >= 0 && r == 0; i--) {
+		r = dm_find_uuid(pc->slice_uuid[i], &info);
+		if (r == 1)
 			r = thin_remove(c, n, pc->slice_name[i]);
+		else if (r == 0 && (r = dm_unlink_node(pc->slice_name[i])) < 0)
+			driver_say(n->why, sizeof(n->why), "the node of %s stays: %s",
+				   pc->slice_name[i], strerror(-r));
+		else if (r < 0)
+			driver_say(n->why, sizeof(n->why), "cannot look for the slice %s: %s",
+				   pc->slice_name[i], strerror(-r));
+	}
 	return r;
 }

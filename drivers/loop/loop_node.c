@@ -210,6 +210,9 @@ static int loop_down(struct run_ctx *c, struct plan_node *n)
 	if (!d) {
 		/* Another run made it: find it by its file, never by number. */
 		r = loop_find_bound(&s, hint_of(n), &found);
+		if (r < 0)
+			driver_say(n->why, sizeof(n->why), "cannot look for the loop device bound "
+				   "to %s: %s", s.file, strerror(-r));
 		if (r <= 0)
 			return r;
 		d = &found;

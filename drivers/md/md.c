@@ -187,38 +187,51 @@ struct finder {
 	size_t size;
 };
 
-/* Whether one member of array md carries the UUID (any member will do). */
-static bool carries(const char *md, const uint8_t *uuid)
+/*
+ * Whether one member of array md carries the UUID (any member will do):
+ * 1 yes, 0 no, -errno when its members cannot be listed or none read.
+ * An error is not a "no": down would take a running array for stopped.
+ */
+static int carries(const char *md, const uint8_t *uuid)
 {
 	char names[512], path[80], why[160], *save = NULL;
 	struct md_member *m = malloc(sizeof(*m));
-	bool yes = false;
+	int r, yes = 0, err = 0;
 
-	if (!m || md_member_names(md, names, sizeof(names)) <= 0) {
+	if (!m)
+		return -ENOMEM;
+	r = md_member_names(md, names, sizeof(names));
+	if (r <= 0) {
 		free(m);
-		return false;
+		return r == -ENOENT ? 0 : r;	/* ENOENT: freed meanwhile */
 	}
 	for (char *w = strtok_r(names, " ", &save); w && !yes; w = strtok_r(NULL, " ", &save)) {
 		snprintf(path, sizeof(path), "/dev/%s", w);
 		for (char *q = path + 5; *q; q++)
 			if (*q == '!')
 				*q = '/';
-		if (md_read_member(path, m, why, sizeof(why)) == 0)
+		r = md_read_member(path, m, why, sizeof(why));
+		if (r == 0)
 			yes = !memcmp(m->sb.set_uuid, uuid, 16);
+		else if (r != -ENODATA && r != -EINVAL && r != -ENOENT && r != -ENXIO)
+			err = r;
 	}
 	free(m);
-	return yes;
+	return yes ? 1 : err;
 }
 
 static int find_entry(const char *name, unsigned char type, void *ctx)
 {
 	struct finder *f = ctx;
+	int r;
 
 	(void)type;
-	if (strncmp(name, "md", 2) || !carries(name, f->uuid))
+	if (strncmp(name, "md", 2))
 		return 0;
-	snprintf(f->name, f->size, "%s", name);
-	return 1;
+	r = carries(name, f->uuid);
+	if (r > 0)
+		snprintf(f->name, f->size, "%s", name);
+	return r;
 }
 
 int md_find_array(const uint8_t uuid[16], char *name, size_t size)
@@ -226,7 +239,7 @@ int md_find_array(const uint8_t uuid[16], char *name, size_t size)
 	struct finder f = { uuid, name, size };
 	int r = sys_listdir(MD_SYS, find_entry, &f);
 
-	return r == -ENOENT ? 0 : r;
+	return r == -ENOENT ? 0 : r < 0 ? r : r > 0;
 }
 
 int md_new_array(unsigned int nr)
@@ -259,6 +272,14 @@ int md_assemble(const char *md, unsigned int minor, const struct md_member *cons
 
 	snprintf(text, sizeof(text), "1.%u", minor);
 	r = md_write(md, "metadata_version", text);
+	/*
+	 * An array object made by new_array stays until it is stopped
+	 * (hold_active UNTIL_STOP), empty or not: clear it on the way out, or
+	 * an empty mdN outlives the run (one that is being freed already just
+	 * refuses the clear).
+	 */
+	if (r < 0)
+		md_write(md, "array_state", "clear");
 	if (r == -EBUSY || r == -ENOENT || r == -ENODEV)
 		return -MD_EDYING;
 	if (r < 0) {

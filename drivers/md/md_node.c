@@ -45,14 +45,24 @@ int md_node_uuid(struct run_ctx *c, struct plan_node *n, uint8_t uuid[16])
 	return found;
 }
 
+/*
+ * The link is a convenience (the plan names the node, not the link): an
+ * array without it still serves, but one that cannot be made is said, not
+ * dropped silently.
+ */
 void md_link_name(const char *name, const char *md)
 {
 	char link[80], target[32];
+	int r;
 
 	snprintf(link, sizeof(link), "/dev/md/%s", name);
 	snprintf(target, sizeof(target), "../%s", md);
-	sys_mkdir("/dev/md", 0755);
-	sys_symlink(target, link);	/* what is there already is left as it is */
+	r = sys_mkdir("/dev/md", 0755);
+	if (r == 0 || r == -EEXIST)
+		r = sys_symlink(target, link);
+	/* What is there already is left as it is. */
+	if (r < 0 && r != -EEXIST)
+		log_warn("%s: cannot make the link %s: %s", md, link, strerror(-r));
 }
 
 const char *md_link_name_of(const struct plan_node *n, const struct md_sb *sb,
@@ -77,40 +87,60 @@ static int link_entry(const char *name, unsigned char type, void *ctx)
 	struct links *l = ctx;
 	char path[80];
 	struct stat st;
+	int r;
 
 	(void)type;
 	snprintf(path, sizeof(path), "/dev/md/%s", name);
-	if (l->count < 8 && sys_lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
-	    sys_stat(path, &st) == 0 && st.st_rdev == l->dev)
+	r = sys_lstat(path, &st);
+	if (r == 0 && S_ISLNK(st.st_mode))
+		r = sys_stat(path, &st);
+	else if (r == 0)
+		return 0;
+	/* A link to nothing (ENOENT) is not the array's. */
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	if (l->count < 8 && st.st_rdev == l->dev)
 		snprintf(l->names[l->count++], sizeof(l->names[0]), "%s", path);
 	return 0;
 }
 
 /*
  * The /dev/md/ links that lead to the array, looked up while it still has
- * its node; md_unlink_all removes them once it is stopped.
+ * its node. Returns 0, or -errno when they cannot be told: a link missed
+ * would outlive the array.
  */
-void md_links_of(const char *md, struct md_links *out)
+int md_links_of(const char *md, struct md_links *out)
 {
 	char path[48];
 	struct stat st;
 	struct links l = { 0 };
+	int r;
 
 	out->count = 0;
 	snprintf(path, sizeof(path), "/dev/%s", md);
-	if (sys_stat(path, &st) < 0)
-		return;
+	r = sys_stat(path, &st);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
 	l.dev = st.st_rdev;
-	sys_listdir("/dev/md", link_entry, &l);
+	r = sys_listdir("/dev/md", link_entry, &l);
+	if (r < 0 && r != -ENOENT)
+		return r;
 	for (unsigned int i = 0; i < l.count; i++)
 		snprintf(out->paths[i], sizeof(out->paths[i]), "%s", l.names[i]);
 	out->count = l.count;
+	return 0;
 }
 
-void md_unlink_all(const struct md_links *l)
+int md_unlink_all(const struct md_links *l)
 {
-	for (unsigned int i = 0; i < l->count; i++)
-		sys_unlinkat(AT_FDCWD, l->paths[i], 0);
+	int r, first = 0;
+
+	for (unsigned int i = 0; i < l->count; i++) {
+		r = sys_unlinkat(AT_FDCWD, l->paths[i], 0);
+		if (r < 0 && r != -ENOENT && !first)
+			first = r;
+	}
+	return first;
 }
 
 static void read_attr(const char *md, const char *attr, char *buf, size_t size)
@@ -158,7 +188,12 @@ static int find_mine(struct run_ctx *c, struct plan_node *n, char *md, size_t si
 {
 	int r = md_node_uuid(c, n, uuid);
 
-	return r <= 0 ? r : md_find_array(uuid, md, size);
+	if (r > 0)
+		r = md_find_array(uuid, md, size);
+	if (r < 0)
+		driver_say(n->why, sizeof(n->why), "cannot look for the running array: %s",
+			   strerror(-r));
+	return r;
 }
 
 /* /dev/md/NAME for an array found running, named as md_up would name it. */
@@ -284,11 +319,20 @@ static int md_down(struct run_ctx *c, struct plan_node *n)
 			   "left alone", found, n->device);
 		return -ESTALE;
 	}
-	md_links_of(found, &links);
-	r = stop_array(c, n, found);
+	/*
+	 * The links go first: once the array is stopped, nothing tells which
+	 * dangling link was its. A stop that fails then leaves a running
+	 * array without its link, which the next down stops.
+	 */
+	r = md_links_of(found, &links);
 	if (r == 0)
-		md_unlink_all(&links);
-	return r;
+		r = md_unlink_all(&links);
+	if (r < 0) {
+		driver_say(n->why, sizeof(n->why), "cannot remove the /dev/md links of /dev/%s: "
+			   "%s", found, strerror(-r));
+		return r;
+	}
+	return stop_array(c, n, found);
 }
 
 static int md_status(struct run_ctx *c, struct plan_node *n, struct node_status *st)

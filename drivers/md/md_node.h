@@ -81,8 +81,9 @@ struct md_links {
 	char paths[8][80];
 	unsigned int count;
 };
-void md_links_of(const char *md, struct md_links *out);
-void md_unlink_all(const struct md_links *l);
+/* The /dev/md links to mdN; removing them (ENOENT is no error). 0 or -errno. */
+int md_links_of(const char *md, struct md_links *out);
+int md_unlink_all(const struct md_links *l);
 /* The name for /dev/md/: the plan's, the superblock's (without "host:"), the node's. */
 const char *md_link_name_of(const struct plan_node *n, const struct md_sb *sb, char *buf, size_t size);
 

@@ -113,8 +113,10 @@ static uint64_t ready_at(int fd)
 int sys_poll(struct pollfd *fds, unsigned int nfds, int timeout_ms)
 {
 	uint64_t t = UINT64_MAX, start = fake.now_ns;
-	int n = 0;
+	int n = fake_call(FC_POLL, NULL, NULL);
 
+	if (n)
+		return n;
 	for (unsigned int i = 0; i < nfds; i++)
 		if (fds[i].fd >= 0 && ready_at(fds[i].fd) < t)
 			t = ready_at(fds[i].fd);
@@ -139,15 +141,20 @@ int sys_poll(struct pollfd *fds, unsigned int nfds, int timeout_ms)
 
 int sys_uevent_socket(void)
 {
-	int r = fake_failure(FAKE_UEVENT_SOCKET, NULL);
+	int r = fake_call(FC_UEVENT_SOCKET, NULL, NULL);
 
+	if (!r)
+		r = fake_failure(FAKE_UEVENT_SOCKET, NULL);
 	return r ? r : fake_fd_alloc(FD_UEVENT, -1);
 }
 
 ssize_t sys_uevent_recv(int fd, void *buf, size_t len, int *from_kernel)
 {
 	struct fdent *e = fake_fd_get(fd);
+	int r = fake_call(FC_UEVENT_RECV, NULL, NULL);
 
+	if (r)
+		return r;
 	if (!e) {
 		fake.bad_fds++;
 		return -EBADF;
@@ -236,7 +243,18 @@ int sys_ioctl(int fd, unsigned long req, void *arg)
 {
 	struct fdent *e = fake_fd_get(fd);
 	struct fake_ioctl_call *c;
+	char detail[100];
+	int r;
 
+	/* A device-mapper request is about one device: name it (sticky failures). */
+	if (_IOC_TYPE(req) == DM_IOCTL && arg)
+		snprintf(detail, sizeof(detail), "0x%lx %.40s%.40s", req,
+			 ((struct dm_ioctl *)arg)->name, ((struct dm_ioctl *)arg)->uuid);
+	else
+		snprintf(detail, sizeof(detail), "0x%lx", req);
+	r = fake_call(FC_IOCTL, fake_fd_path(fd), detail);
+	if (r)
+		return r;
 	if (fake.ncalls == MAX_CALLS)
 		fake_die("too many ioctl calls");
 	c = &fake.calls[fake.ncalls++];
@@ -257,6 +275,9 @@ int sys_ioctl(int fd, unsigned long req, void *arg)
 	}
 	if (_IOC_TYPE(req) == DM_IOCTL)	/* the in-memory device-mapper (fake_dm.c) */
 		return c->ret = fake_dm_ioctl(c->path, req, arg);
+	if (fake_kernel_on() && e->kind == FD_FILE &&
+	    fake_kernel_ioctl(&fake.files[e->file], req, arg, &r))
+		return c->ret = r;
 	return c->ret = reply_to(req, arg, e->kind == FD_FILE ? &fake.files[e->file] : NULL);
 }
 

@@ -305,9 +305,58 @@ static int dev_create(struct dm_ioctl *io)
 	return 0;
 }
 
+/* Does a table name dev ("MAJ:MIN" among its parameters)? */
+static bool table_uses(const struct ftable *t, dev_t dev)
+{
+	char want[32];
+
+	snprintf(want, sizeof(want), "%u:%u", major(dev), minor(dev));
+	for (unsigned int i = 0; t->present && i < t->n; i++)
+		for (const char *p = t->t[i].params; *p; p += strcspn(p, " "), p += *p == ' ')
+			if (!strncmp(p, want, strlen(want)) &&
+			    (p[strlen(want)] == ' ' || !p[strlen(want)]))
+				return true;
+	return false;
+}
+
+/* The kernel model's holders: a device some table opens. */
+bool fake_dm_holds(dev_t dev)
+{
+	for (int i = 0; i < MAX_DEVS; i++)
+		if (dm.devs[i].used && (table_uses(&dm.devs[i].live, dev) ||
+					table_uses(&dm.devs[i].inactive, dev)))
+			return true;
+	return false;
+}
+
+void fake_dm_state(struct sbuf *b)
+{
+	char line[1400];
+
+	for (int i = 0; i < MAX_DEVS; i++) {
+		const struct fdev *d = &dm.devs[i];
+
+		if (!d->used)
+			continue;
+		snprintf(line, sizeof(line), "dm %s uuid %s%s\n", d->name, d->uuid,
+			 d->inactive.present ? " (inactive table)" : "");
+		fake_sb_add(b, line, strlen(line));
+		for (unsigned int j = 0; d->live.present && j < d->live.n; j++) {
+			snprintf(line, sizeof(line), "dm %s %llu %llu %s %s\n", d->name,
+				 (unsigned long long)d->live.t[j].start,
+				 (unsigned long long)d->live.t[j].len, d->live.t[j].type,
+				 d->live.t[j].params);
+			fake_sb_add(b, line, strlen(line));
+		}
+	}
+}
+
 static int dev_remove(struct fdev *d)
 {
 	if (d->open_count > 0)
+		return -EBUSY;
+	/* With the kernel model on: held by another table or a mount. */
+	if (fake_kernel_on() && fake_kernel_holders(makedev(FAKE_DM_MAJOR, d->minor)))
 		return -EBUSY;
 	if (d->busy) {
 		d->busy--;

@@ -76,6 +76,42 @@ static int parent_err(const char *path)
 	return find_file(p) >= 0 ? -ENOTDIR : -ENOENT;
 }
 
+int fake_fs_parent_err(const char *path)
+{
+	return parent_err(path);
+}
+
+/*
+ * A new slot. The kernel model makes and removes sysfs files over and
+ * over (an array retried 64 times): it takes a removed slot no fd refers
+ * to, first. Inode numbers stay unique: the table index + 1.
+ */
+static struct file *free_slot(void)
+{
+	for (unsigned int i = 0; fake_kernel_on() && i < fake.nfiles; i++) {
+		struct file *f = &fake.files[i];
+		bool open = false;
+
+		if (strcmp(f->path, "(removed)"))
+			continue;
+		for (int fd = 0; fd < MAX_FDS && !open; fd++)
+			open = fake.fds[fd].kind == FD_FILE && fake.fds[fd].file == (int)i;
+		if (open)
+			continue;
+		free(f->path);
+		if (!f->shared)
+			free(f->data);
+		free(f->written.p);
+		memset(f, 0, sizeof(*f));
+		f->ino = i + 1;
+		return f;
+	}
+	if (fake.nfiles == MAX_FILES)
+		fake_die("too many files");
+	fake.files[fake.nfiles].ino = fake.nfiles + 1;
+	return &fake.files[fake.nfiles++];
+}
+
 static struct file *add_entry(const char *path, mode_t mode)
 {
 	char p[4096];
@@ -84,20 +120,29 @@ static struct file *add_entry(const char *path, mode_t mode)
 
 	if (i >= 0) {
 		f = &fake.files[i];
-		free(f->data);
+		if (!f->shared)
+			free(f->data);
+		f->shared = false;
 		f->data = NULL;
 		f->len = 0;
 	} else {
-		if (fake.nfiles == MAX_FILES)
-			fake_die("too many files");
-		f = &fake.files[fake.nfiles++];
+		f = free_slot();
 		norm(path, p, sizeof(p));
 		f->path = fake_strdup(p);
-		f->ino = fake.nfiles;
 		f->dev = makedev(254, 1);
 	}
 	f->mode = mode;
 	return f;
+}
+
+int fake_fs_find(const char *path)
+{
+	return find_file(path);
+}
+
+struct file *fake_fs_add(const char *path, mode_t mode)
+{
+	return add_entry(path, mode);
 }
 
 void fake_file_add_data(const char *path, const void *data, size_t len)
@@ -109,6 +154,29 @@ void fake_file_add_data(const char *path, const void *data, size_t len)
 		fake_die("out of memory");
 	memcpy(f->data, data, len);
 	f->len = len;
+}
+
+void fake_file_own(struct file *f)
+{
+	char *copy;
+
+	if (!f->shared)
+		return;
+	copy = malloc(f->len + 1);
+	if (!copy)
+		fake_die("out of memory");
+	memcpy(copy, f->data, f->len);
+	f->data = copy;
+	f->shared = false;
+}
+
+void fake_file_add_shared(const char *path, const void *data, size_t len)
+{
+	struct file *f = add_entry(path, S_IFREG | 0644);
+
+	f->data = (char *)data;
+	f->len = len;
+	f->shared = true;
 }
 
 void fake_file_add(const char *path, const char *content)
@@ -219,8 +287,10 @@ unsigned int fake_bad_fds(void)
 
 int sys_open(const char *path, int flags, mode_t mode)
 {
-	int r = fake_failure(FAKE_OPEN, path), i;
+	int r = fake_call(FC_OPEN, path, NULL), i;
 
+	if (!r)
+		r = fake_failure(FAKE_OPEN, path);
 	if (!r && (flags & O_ACCMODE) != O_RDONLY)
 		r = fake_failure(FAKE_OPEN_WRITE, path);
 	if (r)
@@ -232,14 +302,15 @@ int sys_open(const char *path, int flags, mode_t mode)
 		r = parent_err(path);
 		if (r)
 			return r;
-		add_entry(path, S_IFREG | (mode & 07777));
-		i = (int)fake.nfiles - 1;
+		i = (int)(add_entry(path, S_IFREG | (mode & 07777)) - fake.files);
 		fake.files[i].data = calloc(1, 1);
 	}
 	if (i < 0)
 		return -ENOENT;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(fake.files[i].mode))
 		return -ENOTDIR;
+	if (fake_kernel_on() && (flags & O_TRUNC) && S_ISREG(fake.files[i].mode))
+		fake.files[i].len = 0;
 	if (S_ISFIFO(fake.files[i].mode) && !(flags & O_NONBLOCK) &&
 	    (flags & O_ACCMODE) != O_RDWR) {
 		fake.blocked_opens++;
@@ -251,13 +322,18 @@ int sys_open(const char *path, int flags, mode_t mode)
 int sys_close(int fd)
 {
 	struct fdent *e = fake_fd_get(fd);
+	int r = fake_call(FC_CLOSE, fake_fd_path(fd), NULL), file;
 
 	if (!e) {
 		fake.bad_fds++;
 		return -EBADF;
 	}
+	/* Linux frees the fd even when close reports an error. */
+	file = e->kind == FD_FILE ? e->file : -1;
 	e->kind = FD_FREE;
-	return 0;
+	if (file >= 0 && fake_kernel_on())
+		fake_kernel_closed(file);
+	return r;
 }
 
 ssize_t sys_read(int fd, void *buf, size_t len)
@@ -271,6 +347,9 @@ ssize_t sys_read(int fd, void *buf, size_t len)
 		fake.bad_fds++;
 		return -EBADF;
 	}
+	r = fake_call(FC_READ, fake_fd_path(fd), NULL);
+	if (r)
+		return r;
 	if (e->kind != FD_FILE)
 		return fake_take_item(e, fd, buf, len, NULL);
 	f = &fake.files[e->file];
@@ -303,10 +382,15 @@ ssize_t sys_write(int fd, const void *buf, size_t len)
 		fake.bad_fds++;
 		return -EBADF;
 	}
+	r = fake_call(FC_WRITE, fake_fd_path(fd), fake_bytes(buf, len));
+	if (r)
+		return r;
 	if (e->kind != FD_FILE)
 		return (ssize_t)len;
 	f = &fake.files[e->file];
 	r = fake_failure(FAKE_WRITE, f->path);
+	if (r == 0 && fake_kernel_on())
+		r = fake_kernel_write(e, buf, len);
 	if (r)
 		return r;
 	fake_sb_add(&f->written, buf, len);
@@ -314,11 +398,14 @@ ssize_t sys_write(int fd, const void *buf, size_t len)
 	return (ssize_t)len;
 }
 
-static struct file *pos_file(int fd, enum fake_op op, int *err)
+static struct file *pos_file(int fd, enum fake_op op, enum fake_call c, int *err)
 {
 	struct fdent *e = fake_fd_get(fd);
 	struct file *f;
 
+	*err = fake_call(c, fake_fd_path(fd), NULL);
+	if (*err)
+		return NULL;
 	if (!e || e->kind != FD_FILE) {
 		fake.bad_fds++;
 		*err = -EBADF;
@@ -332,11 +419,13 @@ static struct file *pos_file(int fd, enum fake_op op, int *err)
 ssize_t sys_pread(int fd, void *buf, size_t len, uint64_t off)
 {
 	int r;
-	struct file *f = pos_file(fd, FAKE_READ, &r);
+	struct file *f = pos_file(fd, FAKE_READ, FC_PREAD, &r);
 	size_t n;
 
 	if (!f)
 		return r;
+	if (fake_kernel_on())
+		f = fake_kernel_backing(f, &off);
 	n = off < f->len ? f->len - (size_t)off : 0;
 	if (n > len)
 		n = len;
@@ -348,10 +437,13 @@ ssize_t sys_pread(int fd, void *buf, size_t len, uint64_t off)
 ssize_t sys_pwrite(int fd, const void *buf, size_t len, uint64_t off)
 {
 	int r;
-	struct file *f = pos_file(fd, FAKE_WRITE, &r);
+	struct file *f = pos_file(fd, FAKE_WRITE, FC_PWRITE, &r);
 
 	if (!f)
 		return r;
+	if (fake_kernel_on())
+		f = fake_kernel_backing(f, &off);
+	fake_file_own(f);
 	if (off + len > f->len) {
 		f->data = realloc(f->data, off + len);
 		if (!f->data)
@@ -369,7 +461,7 @@ ssize_t sys_pwrite(int fd, const void *buf, size_t len, uint64_t off)
 int sys_fsync(int fd)
 {
 	int r;
-	struct file *f = pos_file(fd, FAKE_WRITE, &r);
+	struct file *f = pos_file(fd, FAKE_WRITE, FC_FSYNC, &r);
 
 	if (!f)
 		return r;
@@ -390,13 +482,17 @@ static void fill_stat(const struct file *f, struct stat *st)
 	st->st_nlink = 1;
 }
 
-int sys_stat(const char *path, struct stat *st)
+static int stat_path(const char *path, struct stat *st, bool follow)
 {
 	int r = fake_failure(FAKE_STAT, path), i;
 
 	if (r)
 		return r;
 	i = find_file(path);
+	if (follow && i >= 0 && S_ISLNK(fake.files[i].mode))
+		i = fake_kernel_follow(i);
+	if (i == -ELOOP)
+		return i;
 	if (i >= 0) {
 		fill_stat(&fake.files[i], st);
 		return 0;
@@ -409,15 +505,27 @@ int sys_stat(const char *path, struct stat *st)
 	return 0;
 }
 
+int sys_stat(const char *path, struct stat *st)
+{
+	int r = fake_call(FC_STAT, path, NULL);
+
+	return r ? r : stat_path(path, st, true);
+}
+
 int sys_lstat(const char *path, struct stat *st)
 {
-	return sys_stat(path, st);
+	int r = fake_call(FC_LSTAT, path, NULL);
+
+	return r ? r : stat_path(path, st, false);
 }
 
 int sys_fstat(int fd, struct stat *st)
 {
 	struct fdent *e = fake_fd_get(fd);
+	int r = fake_call(FC_FSTAT, fake_fd_path(fd), NULL);
 
+	if (r)
+		return r;
 	if (!e) {
 		fake.bad_fds++;
 		return -EBADF;
@@ -434,9 +542,10 @@ int sys_fstat(int fd, struct stat *st)
 int sys_access(const char *path, int mode)
 {
 	struct stat st;
+	int r = fake_call(FC_ACCESS, path, NULL);
 
 	(void)mode;
-	return sys_stat(path, &st);
+	return r ? r : stat_path(path, &st, true);
 }
 
 /* A removed entry keeps its slot (fds refer to slots) under a dead name. */
@@ -456,6 +565,18 @@ void fake_fs_remove(const char *path)
 		drop_entry(i);
 }
 
+void fake_fs_remove_tree(const char *path)
+{
+	size_t n = strlen(path);
+
+	for (unsigned int i = 0; i < fake.nfiles; i++) {
+		const char *p = fake.files[i].path;
+
+		if (!strncmp(p, path, n) && (!p[n] || p[n] == '/'))
+			drop_entry((int)i);
+	}
+}
+
 int sys_rename(const char *oldpath, const char *newpath)
 {
 	char want[4096];
@@ -463,6 +584,8 @@ int sys_rename(const char *oldpath, const char *newpath)
 	    j = find_file(newpath);
 
 	fake_sb_printf(&fake.trace, "rename %s %s", oldpath, newpath);
+	if (!r)
+		r = fake_call(FC_RENAME, newpath, NULL);
 	if (r)
 		return r;
 	if (i < 0)
@@ -484,6 +607,8 @@ int sys_mkdir(const char *path, mode_t mode)
 	int r = fake_failure(FAKE_MKDIR, path);
 
 	fake_sb_printf(&fake.trace, "mkdir %s", path);
+	if (!r)
+		r = fake_call(FC_MKDIR, path, NULL);
 	if (r)
 		return r;
 	if (find_file(path) >= 0 || is_dir(path))
@@ -501,6 +626,8 @@ int sys_mknod(const char *path, mode_t mode, dev_t dev)
 	struct file *f;
 
 	fake_sb_printf(&fake.trace, "mknod %s %u:%u", path, major(dev), minor(dev));
+	if (!r)
+		r = fake_call(FC_MKNOD, path, NULL);
 	if (r)
 		return r;
 	if (find_file(path) >= 0 || is_dir(path))
@@ -538,8 +665,10 @@ int sys_listdir(const char *path,
 	char *names[MAX_FILES];
 	unsigned int n = 0;
 	size_t dlen;
-	int r = 0;
+	int r = fake_call(FC_LISTDIR, path, NULL);
 
+	if (r)
+		return r;
 	if (!is_dir(path))
 		return find_file(path) >= 0 ? -ENOTDIR : -ENOENT;
 	norm(path, dir, sizeof(dir));

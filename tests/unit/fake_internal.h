@@ -12,6 +12,7 @@
  * than passing on half a script.
  */
 
+#include "fake_inject.h"
 #include "fake_sys.h"
 #include "sys.h"
 
@@ -46,6 +47,7 @@ struct file {
 	size_t len, chunk;
 	struct sbuf written;
 	bool was_written;
+	bool shared;		/* data is the test's (fake_file_add_shared) */
 };
 
 enum fd_kind { FD_FREE, FD_FILE, FD_EVENT, FD_UEVENT };
@@ -145,5 +147,67 @@ ssize_t fake_take_item(struct fdent *e, int fd, void *buf, size_t len,
 
 /* fake_fs.c: forgets the file at path (sys_unlinkat). */
 void fake_fs_remove(const char *path);
+/* Gives f its own copy of shared data, before a write changes it. */
+void fake_file_own(struct file *f);
+/* Forgets path and everything below it. */
+void fake_fs_remove_tree(const char *path);
+/* The index of path in the table, or -1. */
+int fake_fs_find(const char *path);
+/* Adds (or empties) an entry of mode at path. */
+struct file *fake_fs_add(const char *path, mode_t mode);
+/* 0 when the folder above path exists, else -ENOENT or -ENOTDIR. */
+int fake_fs_parent_err(const char *path);
+
+/* fake_inject.c (fake_inject.h): every counted seam call goes through it. */
+int fake_call(enum fake_call c, const char *path, const char *detail);
+void fake_inject_reset(void);
+/* A write's first bytes, printable, for the call's description. */
+const char *fake_bytes(const void *buf, size_t len);
+
+/*
+ * fake_kernel.c, fake_loopdev.c, fake_mddev.c (fake_kernel.h): the models,
+ * called by the seam only when fake_kernel_on().
+ */
+bool fake_kernel_on(void);
+void fake_kernel_reset(void);
+int fake_kernel_write(struct fdent *e, const void *buf, size_t len);
+bool fake_kernel_ioctl(struct file *f, unsigned long req, void *arg, int *ret);
+/* The file a read or write of f reaches (a bound loop device's backing). */
+struct file *fake_kernel_backing(struct file *f, uint64_t *off);
+void fake_kernel_closed(int file);
+int fake_kernel_mount(const char *src, const char *target, const char *type,
+		      unsigned long flags);
+int fake_kernel_umount(const char *target, int flags);
+int fake_kernel_module(const char *path);
+/* A symlink (sys_symlink is only traced without the model). */
+int fake_fs_symlink(const char *target, const char *path);
+/* Where symlink i leads: the index of the file, -1 none, -ELOOP. */
+int fake_kernel_follow(int i);
+/* How many hold block device dev: fds open on it, arrays, dm tables, mounts. */
+unsigned int fake_kernel_holders(dev_t dev);
+/* Sets path's content to text (a regular file, made when missing). */
+void fake_kernel_set(const char *path, const char *text);
+/* A block device node of len zero bytes (devtmpfs' node of a new disk). */
+void fake_kernel_blkdev(const char *path, dev_t rdev, size_t len);
+
+/* fake_loopdev.c */
+void fake_loop_reset(void);
+void fake_loop_enable(void);
+bool fake_loop_ioctl(struct file *f, unsigned long req, void *arg, int *ret);
+struct file *fake_loop_backing(struct file *f, uint64_t *off);
+/* Something let go of dev: a pending clear may happen now. */
+void fake_loop_released(dev_t dev);
+void fake_loop_state(struct sbuf *b);
+
+/* fake_mddev.c */
+void fake_md_reset(void);
+/* A write to an md sysfs file: 1 handled (*ret set), 0 not md's. */
+int fake_md_write(const char *path, const char *text, int *ret);
+bool fake_md_holds(dev_t dev);
+void fake_md_state(struct sbuf *b);
+
+/* fake_dm.c */
+bool fake_dm_holds(dev_t dev);
+void fake_dm_state(struct sbuf *b);
 
 #endif

@@ -70,7 +70,8 @@ void fake_reset(void)
 {
 	for (unsigned int i = 0; i < fake.nfiles; i++) {
 		free(fake.files[i].path);
-		free(fake.files[i].data);
+		if (!fake.files[i].shared)
+			free(fake.files[i].data);
 		free(fake.files[i].written.p);
 	}
 	for (unsigned int i = 0; i < fake.nitems; i++)
@@ -87,6 +88,8 @@ void fake_reset(void)
 	memset(&fake, 0, sizeof(fake));
 	fake.now_ns = (uint64_t)FAKE_T0_MS * 1000000u;
 	fake_dm_reset();
+	fake_inject_reset();
+	fake_kernel_reset();
 }
 
 /* ---- clock and randomness ---- */
@@ -226,26 +229,32 @@ const char *fake_stderr(void)
 
 int sys_fs_magic(const char *path, unsigned long *magic)
 {
-	(void)path;
+	int r = fake_call(FC_FS_MAGIC, path, NULL);
+
 	(void)magic;
-	return -ENOSYS;
+	return r ? r : -ENOSYS;
 }
 
 int sys_rmdir(const char *path)
 {
+	int r = fake_call(FC_RMDIR, path, NULL);
+
 	fake_sb_printf(&fake.trace, "rmdir %s", path);
-	return 0;
+	return r;
 }
 
 int sys_mount(const char *src, const char *target, const char *type,
 	      unsigned long flags, const void *data)
 {
-	int r = fake_failure(FAKE_MOUNT, target);
+	int r = fake_call(FC_MOUNT, target, NULL);
 
-	(void)flags;
+	if (!r)
+		r = fake_failure(FAKE_MOUNT, target);
 	fake_sb_printf(&fake.trace, "mount %s %s %s", src ? src : "-", target,
 		       type ? type : "-");
 	fake_sb_printf(&fake.mount_data, "%s", data ? (const char *)data : "-");
+	if (!r && fake_kernel_on())
+		r = fake_kernel_mount(src, target, type, flags);
 	return r;
 }
 
@@ -256,50 +265,65 @@ const char *fake_mount_data(void)
 
 int sys_umount(const char *target, int flags)
 {
-	(void)flags;
+	int r = fake_call(FC_UMOUNT, target, NULL);
+
 	fake_sb_printf(&fake.trace, "umount %s", target);
-	return 0;
+	if (!r && fake_kernel_on())
+		r = fake_kernel_umount(target, flags);
+	return r;
 }
 
 int sys_chdir(const char *path)
 {
 	fake_sb_printf(&fake.trace, "chdir %s", path);
-	return 0;
+	return fake_call(FC_CHDIR, path, NULL);
 }
 
 int sys_chroot(const char *path)
 {
 	fake_sb_printf(&fake.trace, "chroot %s", path);
-	return 0;
+	return fake_call(FC_CHROOT, path, NULL);
 }
 
 int sys_unlinkat(int dirfd, const char *name, int flags)
 {
+	int r = fake_call(FC_UNLINK, name, NULL);
+
 	(void)dirfd;
 	(void)flags;
 	fake_sb_printf(&fake.trace, "unlink %s", name);
+	if (r)
+		return r;
 	fake_fs_remove(name);
 	return 0;
 }
 
 int sys_symlink(const char *target, const char *path)
 {
+	int r = fake_call(FC_SYMLINK, path, NULL);
+
 	fake_sb_printf(&fake.trace, "symlink %s %s", target, path);
-	return 0;
+	if (!r && fake_kernel_on())
+		r = fake_fs_symlink(target, path);
+	return r;
 }
 
 /* No inotify in the fake: callers fall back to their other wake-ups. */
 int sys_close_watch(const char *path)
 {
-	(void)path;
-	return -ENOSYS;
+	int r = fake_call(FC_CLOSE_WATCH, path, NULL);
+
+	return r ? r : -ENOSYS;
 }
 
 /* Deterministic: byte i of a call is (random value + call count + i). */
 int sys_random_bytes(void *buf, size_t len)
 {
 	unsigned char *p = buf;
+	int r = fake_call(FC_RANDOM_BYTES, NULL, NULL);
 
+	if (r)
+		return r;
 	fake.random_calls++;
 	for (size_t i = 0; i < len; i++)
 		p[i] = (unsigned char)(fake.random + fake.random_calls + i);
@@ -313,14 +337,18 @@ uint64_t sys_wall_s(void)
 
 int sys_dup2(int from, int to)
 {
+	int r = fake_call(FC_DUP2, NULL, NULL);
+
 	fake_sb_printf(&fake.trace, "dup2 %d %d", from, to);
-	return to;
+	return r ? r : to;
 }
 
 int sys_reboot(int cmd)
 {
+	int r = fake_call(FC_REBOOT, NULL, NULL);
+
 	(void)cmd;
-	return -ENOSYS;
+	return r ? r : -ENOSYS;
 }
 
 void sys_sync(void)
@@ -339,9 +367,12 @@ void fake_spawn_script(int ret, int status, uint64_t run_ms)
 int sys_spawn(char *const argv[], char *const envp[], int ctty)
 {
 	struct fake_proc *p = &fake.proc;
+	int r = fake_call(FC_SPAWN, argv[0], NULL);
 
 	(void)envp;
 	(void)ctty;
+	if (r)
+		return r;
 	if (!p->scripted || p->running || p->reaped)
 		return -ENOSYS;
 	p->scripted = false;
@@ -358,6 +389,10 @@ int sys_spawn(char *const argv[], char *const envp[], int ctty)
 
 int sys_kill(int pid, int sig)
 {
+	int r = fake_call(FC_KILL, NULL, NULL);
+
+	if (r)
+		return r;
 	fake_sb_printf(&fake.trace, "kill %d %d", pid, sig);
 	if (pid == FAKE_SPAWN_PID && fake.proc.running && fake.proc.end_ns > fake.now_ns) {
 		fake.proc.end_ns = fake.now_ns;
@@ -369,7 +404,10 @@ int sys_kill(int pid, int sig)
 int sys_waitpid(int pid, int *status, int flags)
 {
 	struct fake_proc *p = &fake.proc;
+	int r = fake_call(FC_WAITPID, NULL, NULL);
 
+	if (r)
+		return r;
 	if (!p->running && !p->reaped)
 		return -ENOSYS;
 	if (!p->running || (pid != FAKE_SPAWN_PID && pid != -1))
@@ -396,7 +434,10 @@ int sys_wait_child(int pid, int *status, uint64_t deadline_ms)
 	struct fake_proc *p = &fake.proc;
 	uint64_t deadline_ns = deadline_ms * 1000000u;
 	bool killed = p->end_ns > deadline_ns;
+	int r = fake_call(FC_WAIT_CHILD, NULL, NULL);
 
+	if (r)
+		return r;
 	if (!p->running && !p->reaped)
 		return -ENOSYS;
 	if (!p->running || pid != FAKE_SPAWN_PID)
@@ -415,10 +456,11 @@ int sys_wait_child(int pid, int *status, uint64_t deadline_ms)
 
 int sys_execve(const char *path, char *const argv[], char *const envp[])
 {
-	(void)path;
+	int r = fake_call(FC_EXECVE, path, NULL);
+
 	(void)argv;
 	(void)envp;
-	return -ENOSYS;
+	return r ? r : -ENOSYS;
 }
 
 int sys_finit_module(int fd, const char *params, int flags)
@@ -433,11 +475,15 @@ int sys_finit_module(int fd, const char *params, int flags)
 		return -EBADF;
 	}
 	path = fake.files[e->file].path;
-	r = fake_failure(FAKE_FINIT, path);
+	r = fake_call(FC_FINIT, path, NULL);
+	if (!r)
+		r = fake_failure(FAKE_FINIT, path);
 	if (fake.nfinits == MAX_FINITS)
 		fake_die("too many finit_module calls");
 	fake.finit_path[fake.nfinits] = fake_strdup(path);
 	fake.finit_flags[fake.nfinits++] = flags;
+	if (!r && fake_kernel_on())
+		r = fake_kernel_module(path);
 	return r;
 }
 

@@ -128,6 +128,11 @@ const char *fake_ioctl_trace(void);
 /* Files. */
 void fake_file_add(const char *path, const char *content);
 void fake_file_add_data(const char *path, const void *data, size_t len);
+/*
+ * A file whose content stays the caller's (kept alive and unchanged until
+ * fake_reset): no copy is made until the seam writes to it.
+ */
+void fake_file_add_shared(const char *path, const void *data, size_t len);
 void fake_dir_add(const char *path);
 /*
  * A block device node (S_IFBLK, st_rdev rdev) whose content is the disk's
