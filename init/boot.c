@@ -31,14 +31,28 @@ static void fail(struct boot *b, const char *fmt, const char *arg)
 	snprintf(b->why, sizeof(b->why), fmt, arg);
 }
 
+/*
+ * The time a user spends in a break shell is not the boot's: the deadline
+ * (blkasm.timeout=) moves on by as much, so that the assembly after it gets
+ * the whole of it, as it would without the break.
+ */
 static void maybe_break(struct boot *b, enum boot_break at)
 {
 	char why[64];
+	uint64_t t0, spent, now;
 
 	if (b->bp.brk != at)
 		return;
 	snprintf(why, sizeof(why), "break point %s (blkasm.break)", cmdline_break_name(at));
+	t0 = sys_now_ms();
 	rescue_shell(why);
+	spent = sys_now_ms() - t0;
+	b->deadline_ms += spent;
+	now = sys_now_ms();
+	log_info("break point %s: the shell exited after %llu ms; the boot goes on, %llu ms "
+		 "left of blkasm.timeout=%u", cmdline_break_name(at), (unsigned long long)spent,
+		 (unsigned long long)(b->deadline_ms > now ? b->deadline_ms - now : 0),
+		 b->bp.timeout_s);
 }
 
 /* Cuts module names out of the list text: one per line, '#' comments. */

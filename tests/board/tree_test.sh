@@ -180,7 +180,46 @@ inject_dm_remove()
 }
 descr_dm_remove="DM_DEV_REMOVE refused with EBUSY (device held open): thin volume and pool go after 5 refusals; bounded give-up when refused for good"
 
-INJECT_CASES="loop_attach loop_detach partscan md_stop md_open dm_remove"
+# The boot's deadline against a kernel that keeps refusing: a
+# blkasm.break=top shell arms fail_function (EBUSY from every
+# LOOP_CONFIGURE, for good), and with blkasm.timeout=3 the boot must give
+# up on the root image's loop node and start the rescue shell within
+# 3 s + 1 s of that shell's exit (the break shell's time does not count
+# against the deadline; docs/boot-parameters.md).
+inject_boot_deadline()
+{
+	local b=$1 ff=/sys/kernel/debug/fail_function resume rescue ms
+	need_tree "$b"
+	{
+		echo "mount -t debugfs debugfs /sys/kernel/debug"
+		echo "echo loop_check_unbound > $ff/inject"
+		echo "echo 0xfffffffffffffff0 > $ff/loop_check_unbound/retval"
+		echo "echo N > $ff/task-filter"
+		echo "echo 0 > $ff/verbose"
+		echo "echo 1 > $ff/interval"
+		echo "echo 100 > $ff/probability"
+		echo "echo -1 > $ff/times"
+		echo "exit"
+		echo "@wait could not be brought up"
+		echo 'echo rescue-$((6*7))'
+		echo "poweroff -f"
+	} > shell.in
+	boot "$b" 300 -w 'break point top' -s shell.in -c \
+		"$(board_cmdline "$b" root=/dev/vda loop=/images/root.img rw blkasm.timeout=3 blkasm.break=top)"
+	expect_tree_kernel "$b"
+	expect_rescued
+	expect_console 'blkasm: rootimg could not be brought up: cannot attach /host/images/root\.img to a loop device.*the deadline'
+	# Kernel timestamps (ms) of the boot going on and of the rescue shell.
+	resume=$(sed -n 's/^\[ *\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] blkasm: break point top: the shell exited.*/\1\2/p' console.log | head -n 1)
+	rescue=$(sed -n 's/^\[ *\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] blkasm: .*could not be brought up.*starting a rescue shell.*/\1\2/p' console.log | head -n 1)
+	[ -n "$resume" ] && [ -n "$rescue" ] || atf_fail "no resume or rescue time on the console"
+	ms=$((rescue - resume))
+	echo "deadline under EBUSY: the rescue shell started $ms ms after the break shell exited (blkasm.timeout=3)"
+	[ "$ms" -le 4000 ] || atf_fail "the rescue shell started $ms ms after the boot went on, more than 3 s + 1 s"
+}
+descr_boot_deadline="at boot, LOOP_CONFIGURE refused with EBUSY for good (armed from a blkasm.break=top shell): with blkasm.timeout=3 the rescue shell starts within 4 s of the boot going on, naming the root image's loop node"
+
+INJECT_CASES="loop_attach loop_detach partscan md_stop md_open dm_remove boot_deadline"
 
 # One test case per injection case and board: <arch>_inject_<case>.
 for c in $INJECT_CASES; do
