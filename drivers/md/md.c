@@ -185,6 +185,7 @@ struct finder {
 	const uint8_t *uuid;
 	char *name;
 	size_t size;
+	int err;	/* the first array that could not be checked */
 };
 
 /*
@@ -229,17 +230,29 @@ static int find_entry(const char *name, unsigned char type, void *ctx)
 	if (strncmp(name, "md", 2))
 		return 0;
 	r = carries(name, f->uuid);
-	if (r > 0)
-		snprintf(f->name, f->size, "%s", name);
-	return r;
+	if (r < 0 && !f->err)
+		f->err = r;
+	if (r <= 0)
+		return 0;	/* the next array may be the one */
+	snprintf(f->name, f->size, "%s", name);
+	return 1;
 }
 
+/*
+ * An array that could not be checked (a member unreadable) does not hide
+ * the one that carries the UUID; only when none does is its error the
+ * answer, since that one might have been it.
+ */
 int md_find_array(const uint8_t uuid[16], char *name, size_t size)
 {
-	struct finder f = { uuid, name, size };
+	struct finder f = { uuid, name, size, 0 };
 	int r = sys_listdir(MD_SYS, find_entry, &f);
 
-	return r == -ENOENT ? 0 : r < 0 ? r : r > 0;
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	return r > 0 ? 1 : f.err;
 }
 
 int md_new_array(unsigned int nr)
