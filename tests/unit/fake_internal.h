@@ -6,7 +6,8 @@
  * What the pieces of the fake seam share; tests use fake_sys.h only.
  *   fake_sys.c  the state, reset, clock, scripted failures, randomness,
  *               calls that are only traced, processes, modules
- *   fake_fs.c   the file table, fds, paths, directory listing
+ *   fake_fs.c   the file table, paths, directory listing
+ *   fake_fd.c   the fds open on the files: open, read, write, pread ...
  *   fake_dev.c  wake events, uevents, poll, ioctl
  * Fixed-size tables: a test that outgrows one aborts with a message rather
  * than passing on half a script.
@@ -134,7 +135,7 @@ int fake_failure(enum fake_op op, const char *path);
 /* Moves the clock; a recorded move is a wait (fake_waits()). */
 void fake_advance(uint64_t ns, bool record);
 
-/* fake_fs.c */
+/* fake_fd.c */
 /* The entry of an open fd, or NULL. */
 struct fdent *fake_fd_get(int fd);
 /* The lowest free fd, or -EMFILE. */
@@ -157,6 +158,8 @@ int fake_fs_find(const char *path);
 struct file *fake_fs_add(const char *path, mode_t mode);
 /* 0 when the folder above path exists, else -ENOENT or -ENOTDIR. */
 int fake_fs_parent_err(const char *path);
+/* A folder made by mkdir, or implied by a path below it. */
+bool fake_fs_is_dir(const char *path);
 
 /* fake_inject.c (fake_inject.h): every counted seam call goes through it. */
 int fake_call(enum fake_call c, const char *path, const char *detail);
