@@ -149,31 +149,29 @@ struct sweep {
 	unsigned long per_err[NERRS];
 };
 
-/* The first line of a that b lacks, and the other way round. */
-static void first_diff(const char *a, const char *b, char *out, size_t size)
+/* The first line of a that b lacks, into out ("-" when none). */
+static void first_missing(const char *a, const char *b, char *out, size_t size)
 {
-	char la[512] = "-", lb[512] = "-";
-
+	snprintf(out, size, "-");
 	for (const char *p = a; *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] == '\n')) {
 		int n = (int)strcspn(p, "\n");
 		char line[512];
 
 		snprintf(line, sizeof(line), "%.*s\n", n, p);
 		if (!strstr(b, line)) {
-			snprintf(la, sizeof(la), "%.*s", n, p);
-			break;
+			snprintf(out, size, "%.*s", n, p);
+			return;
 		}
 	}
-	for (const char *p = b; *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] == '\n')) {
-		int n = (int)strcspn(p, "\n");
-		char line[512];
+}
 
-		snprintf(line, sizeof(line), "%.*s\n", n, p);
-		if (!strstr(a, line)) {
-			snprintf(lb, sizeof(lb), "%.*s", n, p);
-			break;
-		}
-	}
+/* The first line of a that b lacks, and the other way round. */
+static void first_diff(const char *a, const char *b, char *out, size_t size)
+{
+	char la[512], lb[512];
+
+	first_missing(a, b, la, sizeof(la));
+	first_missing(b, a, lb, sizeof(lb));
 	snprintf(out, size, "now has [%s], lacks [%s]", la, lb);
 }
 
