@@ -209,9 +209,10 @@ inject_boot_deadline()
 	expect_tree_kernel "$b"
 	expect_rescued
 	expect_console 'blkasm: rootimg could not be brought up: cannot attach /host/images/root\.img to a loop device.*the deadline'
-	# Kernel timestamps (ms) of the boot going on and of the rescue shell.
-	resume=$(sed -n 's/^\[ *\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] blkasm: break point top: the shell exited.*/\1\2/p' console.log | head -n 1)
-	rescue=$(sed -n 's/^\[ *\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] blkasm: .*could not be brought up.*starting a rescue shell.*/\1\2/p' console.log | head -n 1)
+	# Kernel timestamps (ms) of the boot going on and of the rescue shell;
+	# awk drops leading zeros ("0.944" gives 0944, which $(( )) reads as octal).
+	resume=$(sed -n 's/^\[ *\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] blkasm: break point top: the shell exited.*/\1\2/p' console.log | head -n 1 | awk '{ print $1 + 0 }')
+	rescue=$(sed -n 's/^\[ *\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] blkasm: .*could not be brought up.*starting a rescue shell.*/\1\2/p' console.log | head -n 1 | awk '{ print $1 + 0 }')
 	[ -n "$resume" ] && [ -n "$rescue" ] || atf_fail "no resume or rescue time on the console"
 	ms=$((rescue - resume))
 	echo "deadline under EBUSY: the rescue shell started $ms ms after the break shell exited (blkasm.timeout=3)"
