@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <linux/loop.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/sysmacros.h>
@@ -75,8 +76,28 @@ static int bind_legacy(const struct attach *a, int fd, const struct loop_info64 
 	return r == -EBUSY ? -EIO : r;
 }
 
+/*
+ * Loop nodes come up on parallel threads, and GET_FREE gives each the same
+ * free device until one binds it: the others would fail with EBUSY and
+ * back off, as if another process had taken it. One attempt at a time
+ * within blkasm; EBUSY then means another process.
+ */
+static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int attach_once_locked(void *ctx);
+
 /* One attempt; -EBUSY when another process took the free device first. */
 static int attach_once(void *ctx)
+{
+	int r;
+
+	pthread_mutex_lock(&attach_lock);
+	r = attach_once_locked(ctx);
+	pthread_mutex_unlock(&attach_lock);
+	return r;
+}
+
+static int attach_once_locked(void *ctx)
 {
 	struct attach *a = ctx;
 	struct loop_config cfg;
