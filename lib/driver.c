@@ -122,3 +122,42 @@ void mod_wish_add(struct mod_wish *w, const char *name, bool at_boot)
 	snprintf(w->names[w->count], MOD_NAME_MAX, "%s", name);
 	w->at_boot[w->count++] = at_boot;
 }
+
+void run_share_init(struct run_share *s)
+{
+	memset(s, 0, sizeof(*s));
+	pthread_mutex_init(&s->lock, NULL);
+}
+
+void run_share_end(struct run_share *s)
+{
+	for (unsigned int k = 0; k < RUN_SHARE_SLOTS; k++)
+		if (s->slot[k].data && s->slot[k].drop)
+			s->slot[k].drop(s->slot[k].data);
+	pthread_mutex_destroy(&s->lock);
+	memset(s, 0, sizeof(*s));
+}
+
+void **run_share_lock(const struct run_ctx *c, const void *owner, void (*drop)(void *))
+{
+	struct run_share *s = c ? c->share : NULL;
+
+	if (!s)
+		return NULL;
+	pthread_mutex_lock(&s->lock);
+	for (unsigned int k = 0; k < RUN_SHARE_SLOTS; k++) {
+		if (!s->slot[k].owner) {
+			s->slot[k].owner = owner;
+			s->slot[k].drop = drop;
+		}
+		if (s->slot[k].owner == owner)
+			return &s->slot[k].data;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+void run_share_unlock(const struct run_ctx *c)
+{
+	pthread_mutex_unlock(&c->share->lock);
+}

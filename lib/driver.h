@@ -2,6 +2,7 @@
 #ifndef BLKASM_DRIVER_H
 #define BLKASM_DRIVER_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,10 +40,41 @@ struct driver_opt {
 /* Shared by every node kind: explicit ordering. */
 #define DRIVER_OPT_AFTER { "after", OPT_NODES, false, true, "nodes to bring up first" }
 
+/*
+ * What the nodes of one run share (the executor makes one per up): a kind
+ * keeps here what it learns once for all its nodes, such as the loop
+ * bindings that exist before the run, instead of asking the kernel again
+ * for each node. Dropped when the run ends.
+ */
+#define RUN_SHARE_SLOTS 4
+
+struct run_share {
+	pthread_mutex_t lock;
+	struct {
+		const void *owner;	/* the kind's own key, e.g. its driver */
+		void *data;
+		void (*drop)(void *data);
+	} slot[RUN_SHARE_SLOTS];
+};
+
 struct run_ctx {
 	struct plan *plan;
 	uint64_t deadline_ms;	/* absolute, sys_now_ms() time */
+	struct run_share *share;	/* NULL: nothing shared (status, down) */
 };
+
+void run_share_init(struct run_share *s);
+/* Drops every slot's data. */
+void run_share_end(struct run_share *s);
+
+/*
+ * Locks the run's shared state and returns owner's slot (its data NULL
+ * until the kind puts something there; drop frees it at the end). NULL,
+ * and nothing locked, when the run shares nothing or the slots are taken.
+ * Nodes run on parallel threads: hold the lock only while using the slot.
+ */
+void **run_share_lock(const struct run_ctx *c, const void *owner, void (*drop)(void *));
+void run_share_unlock(const struct run_ctx *c);
 
 /*
  * The kernel modules a plan needs (for the initramfs generator): each

@@ -324,7 +324,11 @@ int exec_up(struct plan *p, const bool *want, const struct exec_opts *o)
 		.wake = PTHREAD_COND_INITIALIZER,
 		.failed = -1,
 	};
+	struct run_share share;
 
+	/* One look at what the kernel has, shared by the run's nodes. */
+	run_share_init(&share);
+	r.ctx.share = &share;
 	r.phase = calloc(p->count + 1, sizeof(*r.phase));
 	r.done = calloc(p->count + 1, sizeof(*r.done));
 	if (!r.phase || !r.done) {
@@ -343,6 +347,7 @@ out_free:
 		*o->failed = r.err && r.failed >= 0 ? &p->nodes[r.failed] : NULL;
 	free(r.phase);
 	free(r.done);
+	run_share_end(&share);
 	return r.err;
 }
 

@@ -1,24 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The plan as a dependency graph. Plans are tens of nodes, so the scans
- * here are quadratic where that keeps them short; none of them allocates
- * more than a few arrays of p->count.
+ * The plan as a dependency graph: ordering, levels and selections walk
+ * the edges, forward (deps) or backward (needed_by), so a plan of
+ * thousands of nodes costs O((N + E) log N), not N squared.
  */
 #include "graph.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* How many times node i lists node d (a reference may repeat an "after"). */
-static unsigned int edges_to(const struct plan_node *n, unsigned int d)
-{
-	unsigned int k = 0;
-
-	for (unsigned int j = 0; j < n->ndeps; j++)
-		k += n->deps[j] == d;
-	return k;
-}
 
 /*
  * Depth-first search from start along deps, among nodes still in the graph
@@ -81,32 +71,109 @@ static void cycle_report(const struct plan *p, const bool *left,
 					       p->nodes[path[k % len]].name);
 }
 
-/* Kahn's algorithm, always taking the first ready node in file order. */
-static unsigned int kahn(const struct plan *p, unsigned int *order,
-			 unsigned int *missing, bool *left)
+/*
+ * The reverse edges: who needs node d, as first[d] .. first[d + 1] - 1 in
+ * by[]. A node listing d twice is there twice (it waits for d once per
+ * listing). Returns 0 or -ENOMEM.
+ */
+static int needed_by(const struct plan *p, unsigned int **first, unsigned int **by)
 {
-	unsigned int done = 0, i, j;
+	unsigned int *f = calloc(p->count + 2, sizeof(*f)), *b, edges = 0;
 
-	for (i = 0; i < p->count; i++) {
+	if (!f)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < p->count; i++)
+		for (unsigned int k = 0; k < p->nodes[i].ndeps; k++)
+			if (p->nodes[i].deps[k] < p->count) {
+				f[p->nodes[i].deps[k] + 2]++;
+				edges++;
+			}
+	b = calloc(edges + 1, sizeof(*b));
+	if (!b) {
+		free(f);
+		return -ENOMEM;
+	}
+	for (unsigned int d = 0; d < p->count; d++)
+		f[d + 2] += f[d + 1];
+	/* f[d + 1] is now where d's list starts; filling moves it to its end. */
+	for (unsigned int i = 0; i < p->count; i++)
+		for (unsigned int k = 0; k < p->nodes[i].ndeps; k++)
+			if (p->nodes[i].deps[k] < p->count)
+				b[f[p->nodes[i].deps[k] + 1]++] = i;
+	*first = f;
+	*by = b;
+	return 0;
+}
+
+/* A min-heap of node indexes: the ready node first in file order on top. */
+static void heap_push(unsigned int *h, unsigned int *n, unsigned int v)
+{
+	unsigned int k = (*n)++;
+
+	for (; k && h[(k - 1) / 2] > v; k = (k - 1) / 2)
+		h[k] = h[(k - 1) / 2];
+	h[k] = v;
+}
+
+static unsigned int heap_pop(unsigned int *h, unsigned int *n)
+{
+	unsigned int top = h[0], v = h[--*n], k = 0;
+
+	for (;;) {
+		unsigned int c = 2 * k + 1;
+
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && h[c + 1] < h[c])
+			c++;
+		if (h[c] >= v)
+			break;
+		h[k] = h[c];
+		k = c;
+	}
+	h[k] = v;
+	return top;
+}
+
+/*
+ * Kahn's algorithm, always taking the first ready node in file order:
+ * O((N + E) log N). A dep out of range never becomes ready.
+ */
+static int kahn(const struct plan *p, unsigned int *order, unsigned int *missing,
+		bool *left, unsigned int *done)
+{
+	unsigned int *first, *by, *heap, nheap = 0;
+
+	*done = 0;
+	heap = calloc(p->count + 1, sizeof(*heap));
+	if (!heap || needed_by(p, &first, &by) < 0) {
+		free(heap);
+		return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < p->count; i++) {
 		missing[i] = p->nodes[i].ndeps;
 		left[i] = true;
+		if (!missing[i])
+			heap_push(heap, &nheap, i);
 	}
-	while (done < p->count) {
-		for (i = 0; i < p->count && (!left[i] || missing[i]); i++)
-			;
-		if (i == p->count)
-			break;
+	while (nheap) {
+		unsigned int i = heap_pop(heap, &nheap);
+
 		left[i] = false;
-		order[done++] = i;
-		for (j = 0; j < p->count; j++)
-			missing[j] -= edges_to(&p->nodes[j], i);
+		order[(*done)++] = i;
+		for (unsigned int k = first[i]; k < first[i + 1]; k++)
+			if (--missing[by[k]] == 0)
+				heap_push(heap, &nheap, by[k]);
 	}
-	return done;
+	free(heap);
+	free(first);
+	free(by);
+	return 0;
 }
 
 int graph_order(const struct plan *p, unsigned int *order, struct plan_error *err)
 {
-	unsigned int *missing, *path, *next;
+	unsigned int *missing, *path, *next, done;
 	bool *left, *seen;
 	int r = 0;
 
@@ -120,7 +187,8 @@ int graph_order(const struct plan *p, unsigned int *order, struct plan_error *er
 		goto out_free;
 	}
 	/* A dep out of range never becomes ready: it ends up as a "cycle". */
-	if (kahn(p, order, missing, left) < p->count) {
+	r = kahn(p, order, missing, left, &done);
+	if (r == 0 && done < p->count) {
 		cycle_report(p, left, path, next, seen, err);
 		r = -ELOOP;
 	}
@@ -135,17 +203,24 @@ out_free:
 
 void graph_levels(const struct plan *p, unsigned int *level)
 {
-	bool changed = true;
+	unsigned int *order = calloc(p->count + 1, sizeof(*order));
+	unsigned int *missing = calloc(p->count + 1, sizeof(*missing)), done = 0;
+	bool *left = calloc(p->count + 1, sizeof(*left)), changed = true;
 
 	memset(level, 0, p->count * sizeof(*level));
 	/*
-	 * Relax until nothing changes. Nodes usually come after what they
-	 * need in the file, so this ends after two passes; the pass cap keeps
-	 * a cyclic plan (validation rejects those) from looping forever.
+	 * Relax until nothing changes, in dependency order when it can be had:
+	 * then one pass settles every level and a second sees no change. The
+	 * pass cap keeps a cyclic plan (validation rejects those) from looping
+	 * forever; without memory, file order, as nodes usually come after
+	 * what they need.
 	 */
+	if (!order || !missing || !left || kahn(p, order, missing, left, &done) < 0)
+		done = 0;
 	for (unsigned int pass = 0; changed && pass <= p->count; pass++) {
 		changed = false;
-		for (unsigned int i = 0; i < p->count; i++) {
+		for (unsigned int s = 0; s < p->count; s++) {
+			unsigned int i = s < done ? order[s] : s;
 			const struct plan_node *n = &p->nodes[i];
 
 			for (unsigned int k = 0; k < n->ndeps; k++) {
@@ -158,39 +233,45 @@ void graph_levels(const struct plan *p, unsigned int *level)
 			}
 		}
 	}
+	free(order);
+	free(missing);
+	free(left);
 }
 
-static int graph_find(const struct plan *p, const char *name)
+/*
+ * Adds to want what its nodes need (up) or what needs them (down): a walk
+ * from each wanted node along the edges, each node taken once.
+ */
+static int close_over(const struct plan *p, bool down, bool *want)
 {
+	unsigned int *stack = calloc(p->count + 1, sizeof(*stack)), top = 0;
+	unsigned int *first = NULL, *by = NULL;
+
+	if (!stack || (down && needed_by(p, &first, &by) < 0)) {
+		free(stack);
+		return -ENOMEM;
+	}
 	for (unsigned int i = 0; i < p->count; i++)
-		if (!strcmp(p->nodes[i].name, name))
-			return (int)i;
-	return -ENOENT;
-}
+		if (want[i])
+			stack[top++] = i;
+	while (top) {
+		unsigned int i = stack[--top];
+		unsigned int k = down ? first[i] : 0;
+		unsigned int end = down ? first[i + 1] : p->nodes[i].ndeps;
 
-/* Adds to want what its nodes need (up) or what needs them (down). */
-static void close_over(const struct plan *p, bool down, bool *want)
-{
-	bool changed = true;
+		for (; k < end; k++) {
+			unsigned int d = down ? by[k] : p->nodes[i].deps[k];
 
-	/* Each pass adds at least one node, so at most count passes. */
-	while (changed) {
-		changed = false;
-		for (unsigned int i = 0; i < p->count; i++) {
-			const struct plan_node *n = &p->nodes[i];
-
-			for (unsigned int k = 0; k < n->ndeps; k++) {
-				unsigned int d = n->deps[k];
-				bool *from = down ? &want[d] : &want[i];
-				bool *to = down ? &want[i] : &want[d];
-
-				if (d < p->count && *from && !*to) {
-					*to = true;
-					changed = true;
-				}
+			if (d < p->count && !want[d]) {
+				want[d] = true;
+				stack[top++] = d;
 			}
 		}
 	}
+	free(stack);
+	free(first);
+	free(by);
+	return 0;
 }
 
 int graph_select(const struct plan *p, char *const *names, unsigned int count,
@@ -198,11 +279,11 @@ int graph_select(const struct plan *p, char *const *names, unsigned int count,
 {
 	unsigned int i;
 
+	memset(err, 0, sizeof(*err));
+	snprintf(err->file, sizeof(err->file), "%s", p->file ? p->file : "");
 	for (i = 0; i < count; i++) {
-		if (graph_find(p, names[i]) >= 0)
+		if (plan_find(p, names[i]) >= 0)
 			continue;
-		memset(err, 0, sizeof(*err));
-		snprintf(err->file, sizeof(err->file), "%s", p->file ? p->file : "");
 		snprintf(err->msg, sizeof(err->msg), "no node named '%s' in %s",
 			 names[i], p->file ? p->file : "the plan");
 		return -ENOENT;
@@ -210,8 +291,11 @@ int graph_select(const struct plan *p, char *const *names, unsigned int count,
 	for (i = 0; i < p->count; i++)
 		want[i] = count == 0;
 	for (i = 0; i < count; i++)
-		want[graph_find(p, names[i])] = true;
-	close_over(p, down, want);
+		want[plan_find(p, names[i])] = true;
+	if (close_over(p, down, want) < 0) {
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		return -ENOMEM;
+	}
 	return 0;
 }
 

@@ -25,7 +25,7 @@ void graph_levels(const struct plan *p, unsigned int *level);
 /*
  * want[i] for the named nodes and, for up, everything they need; for down,
  * everything that needs them. No names: every node.
- * Returns 0, or -ENOENT with err naming the unknown node.
+ * Returns 0, -ENOENT with err naming the unknown node, or -ENOMEM.
  */
 int graph_select(const struct plan *p, char *const *names, unsigned int count,
 		 bool down, bool *want, struct plan_error *err);

@@ -95,6 +95,16 @@ struct plan {
 	char *text;			/* the source, owned */
 	struct plan_node *nodes;
 	unsigned int count, cap;
+	/*
+	 * Lookups that keep validation at N log N (lib/plan_core.c): node
+	 * names by hash, for the nodes plan_add_node made (names_count of
+	 * them: a plan built otherwise is searched in full); the nodes that
+	 * provide a mount point, gathered by plan_validate.
+	 */
+	unsigned int *names;		/* node index + 1; 0: empty */
+	unsigned int names_size, names_count;
+	unsigned int *mounts;		/* node indexes, NULL: not gathered */
+	unsigned int nmounts;
 };
 
 struct plan_error {

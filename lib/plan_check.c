@@ -196,12 +196,41 @@ static const char *mount_point(const struct plan *p, unsigned int m)
 					   : NULL;
 }
 
+/*
+ * The nodes whose kind provides a mount point, for plan_mount_holding
+ * while validation runs: a plan of many nodes has few mounts, and each
+ * path of each node is looked up among them. Returns 0 or -ENOMEM.
+ */
+static int mounts_gather(struct plan *p)
+{
+	p->mounts = calloc(p->count + 1, sizeof(*p->mounts));
+	if (!p->mounts)
+		return -ENOMEM;
+	p->nmounts = 0;
+	for (unsigned int m = 0; m < p->count; m++) {
+		const struct driver *drv = driver_find(p->kinds, p->nodes[m].kind);
+
+		if (drv && drv->mount_point_opt)
+			p->mounts[p->nmounts++] = m;
+	}
+	return 0;
+}
+
+static void mounts_forget(struct plan *p)
+{
+	free(p->mounts);
+	p->mounts = NULL;
+	p->nmounts = 0;
+}
+
 int plan_mount_holding(const struct plan *p, unsigned int i, const char *path)
 {
+	unsigned int count = p->mounts ? p->nmounts : p->count;
 	size_t best_len = 0;
 	int best = -1;
 
-	for (unsigned int m = 0; m < p->count; m++) {
+	for (unsigned int k = 0; k < count; k++) {
+		unsigned int m = p->mounts ? p->mounts[k] : k;
 		const char *t = m == i ? NULL : mount_point(p, m);
 
 		if (!t || t[0] != '/')
@@ -270,6 +299,7 @@ static int check_name(struct plan *p, unsigned int i, struct plan_error *err)
 {
 	const struct plan_node *n = &p->nodes[i];
 	size_t len = strlen(n->name);
+	int j;
 
 	if (len > PLAN_MAX_NAME)
 		return plan_fail(err, p, n->name_pos,
@@ -279,11 +309,12 @@ static int check_name(struct plan *p, unsigned int i, struct plan_error *err)
 		return plan_fail(err, p, n->name_pos,
 				 "bad node name '%s' (expected a letter or digit, then "
 				 "letters, digits, '_', '.' or '-')", n->name);
-	for (unsigned int j = 0; j < i; j++)
-		if (!strcmp(p->nodes[j].name, n->name))
-			return plan_fail(err, p, n->name_pos,
-					 "duplicate node name '%s' (first at %u:%u)", n->name,
-					 p->nodes[j].name_pos.line, p->nodes[j].name_pos.col);
+	/* plan_find gives the first node of a name: another is a duplicate. */
+	j = plan_find(p, n->name);
+	if (j >= 0 && (unsigned int)j < i)
+		return plan_fail(err, p, n->name_pos,
+				 "duplicate node name '%s' (first at %u:%u)", n->name,
+				 p->nodes[j].name_pos.line, p->nodes[j].name_pos.col);
 	return 0;
 }
 
@@ -393,9 +424,11 @@ int plan_validate(struct plan *p, struct plan_error *err)
 	int r = 0;
 
 	reset(p);
+	r = mounts_gather(p);
 	for (unsigned int i = 0; i < p->count && r == 0; i++)
 		r = check_node(p, i, &claims, err);
 	plan_claims_done(&claims);
+	mounts_forget(p);
 	if (r == 0)
 		r = check_cycles(p, err);
 	if (r == -ENOMEM)

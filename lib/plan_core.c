@@ -59,9 +59,50 @@ void plan_free(struct plan *p)
 	for (unsigned int i = 0; i < p->count; i++)
 		plan_free_node(&p->nodes[i]);
 	free(p->nodes);
+	free(p->names);
+	free(p->mounts);
 	free(p->text);
 	free(p->file);
 	memset(p, 0, sizeof(*p));
+}
+
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void names_put(struct plan *p, unsigned int i)
+{
+	unsigned int k = name_hash(p->nodes[i].name) & (p->names_size - 1);
+
+	/* Linear probing: a repeated name sits after its first use. */
+	while (p->names[k])
+		k = (k + 1) & (p->names_size - 1);
+	p->names[k] = i + 1;
+}
+
+/* Indexes node i, the last one added. */
+static int names_add(struct plan *p, unsigned int i)
+{
+	if (2 * (i + 1) > p->names_size) {
+		unsigned int size = p->names_size ? p->names_size * 2 : 64;
+		unsigned int *names = calloc(size, sizeof(*names));
+
+		if (!names)
+			return -ENOMEM;
+		free(p->names);
+		p->names = names;
+		p->names_size = size;
+		for (unsigned int j = 0; j < i; j++)
+			names_put(p, j);
+	}
+	names_put(p, i);
+	p->names_count = i + 1;
+	return 0;
 }
 
 struct plan_node *plan_add_node(struct plan *p, const char *kind, const char *name)
@@ -89,6 +130,12 @@ struct plan_node *plan_add_node(struct plan *p, const char *kind, const char *na
 		return NULL;
 	}
 	p->count++;
+	if (p->names_count + 1 == p->count && names_add(p, p->count - 1) < 0) {
+		/* Without its index the plan is searched in full: slower, right. */
+		free(p->names);
+		p->names = NULL;
+		p->names_size = p->names_count = 0;
+	}
 	return n;
 }
 
@@ -154,6 +201,14 @@ out_big:
 
 int plan_find(const struct plan *p, const char *name)
 {
+	if (p->names && p->names_count == p->count) {
+		unsigned int k = name_hash(name) & (p->names_size - 1);
+
+		for (; p->names[k]; k = (k + 1) & (p->names_size - 1))
+			if (!strcmp(p->nodes[p->names[k] - 1].name, name))
+				return (int)p->names[k] - 1;
+		return -ENOENT;
+	}
 	for (unsigned int i = 0; i < p->count; i++)
 		if (!strcmp(p->nodes[i].name, name))
 			return (int)i;

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <linux/loop.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/sysmacros.h>
@@ -75,8 +76,28 @@ static int bind_legacy(const struct attach *a, int fd, const struct loop_info64 
 	return r == -EBUSY ? -EIO : r;
 }
 
+/*
+ * Loop nodes come up on parallel threads, and GET_FREE gives each the same
+ * free device until one binds it: the others would fail with EBUSY and
+ * back off, as if another process had taken it. One attempt at a time
+ * within blkasm; EBUSY then means another process.
+ */
+static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int attach_once_locked(void *ctx);
+
 /* One attempt; -EBUSY when another process took the free device first. */
 static int attach_once(void *ctx)
+{
+	int r;
+
+	pthread_mutex_lock(&attach_lock);
+	r = attach_once_locked(ctx);
+	pthread_mutex_unlock(&attach_lock);
+	return r;
+}
+
+static int attach_once_locked(void *ctx)
 {
 	struct attach *a = ctx;
 	struct loop_config cfg;
@@ -244,71 +265,6 @@ int loop_detach(struct loop_dev *dev, uint64_t until_ms, struct retry_result *re
 	}
 	detach_close(&d);
 	return r;
-}
-
-struct find {
-	const struct loop_spec *spec;
-	struct stat want;
-	struct loop_dev *dev;
-};
-
-static bool same_binding(const struct find *f, int nr)
-{
-	char path[4200], attr[64];
-	uint64_t offset = 0;
-	struct stat st;
-	char *del;
-
-	if (loop_backing_file(nr, path, sizeof(path)) < 0)
-		return false;
-	/* The kernel appends " (deleted)" once the file is unlinked. */
-	del = strstr(path, " (deleted)");
-	if (del && !del[10])
-		return false;
-	snprintf(attr, sizeof(attr), "/sys/block/loop%d/loop/offset", nr);
-	if (file_read_u64(attr, &offset) < 0 || offset != f->spec->offset)
-		return false;
-	return sys_stat(path, &st) == 0 && st.st_dev == f->want.st_dev &&
-	       st.st_ino == f->want.st_ino;
-}
-
-static int find_entry(const char *name, unsigned char type, void *ctx)
-{
-	struct find *f = ctx;
-	char attr[64], ro[8];
-	int nr;
-
-	(void)type;
-	if (sscanf(name, "loop%d", &nr) != 1 || nr < 0 || !same_binding(f, nr))
-		return 0;
-	memset(f->dev, 0, sizeof(*f->dev));
-	f->dev->nr = nr;
-	f->dev->fd = -1;
-	snprintf(f->dev->path, sizeof(f->dev->path), "/dev/loop%d", nr);
-	f->dev->backing_dev = f->want.st_dev;
-	f->dev->backing_ino = f->want.st_ino;
-	snprintf(attr, sizeof(attr), "/sys/block/loop%d/ro", nr);
-	f->dev->read_only = file_read(attr, ro, sizeof(ro)) > 0 && ro[0] == '1';
-	snprintf(attr, sizeof(attr), "/sys/block/loop%d/loop/autoclear", nr);
-	f->dev->autoclear = file_read(attr, ro, sizeof(ro)) > 0 && ro[0] == '1';
-	return 1;
-}
-
-int loop_find_bound(const struct loop_spec *spec, int hint, struct loop_dev *dev)
-{
-	struct find f = { .spec = spec, .dev = dev };
-	char name[16];
-	int r;
-
-	r = sys_stat(spec->file, &f.want);
-	if (r < 0)
-		return r == -ENOENT ? 0 : r;
-	/* The recorded device first: one look instead of every loop device. */
-	snprintf(name, sizeof(name), "loop%d", hint);
-	if (hint >= 0 && find_entry(name, 0, &f))
-		return 1;
-	r = sys_listdir("/sys/block", find_entry, &f);
-	return r < 0 ? r : r > 0;
 }
 
 struct parts {

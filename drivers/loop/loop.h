@@ -77,6 +77,30 @@ int loop_partitions_present(int nr);
  */
 int loop_find_bound(const struct loop_spec *spec, int hint, struct loop_dev *dev);
 
+/*
+ * The bindings of every loop device as sysfs shows them at one moment
+ * (file identity and offset), so that a run with many loop nodes looks at
+ * every device once, not once per node. A run keeps it up to date with
+ * the bindings it makes (loop_snap_add); others made since are not in it.
+ */
+struct loop_snap;
+
+/* Returns 0 with *out set, or -errno (listing /sys/block, memory). */
+int loop_snap_take(struct loop_snap **out);
+/* A binding made since the snapshot. Returns 0 or -ENOMEM. */
+int loop_snap_add(struct loop_snap *s, const struct loop_dev *d, uint64_t offset);
+/* Frees a struct loop_snap (void *: a run_share drop function). */
+void loop_snap_free(void *snap);
+
+/*
+ * loop_find_bound, with the devices other than the hint taken from snap:
+ * each device it names is looked at again before it is taken, and when
+ * one has changed since, every device is looked at as without snap.
+ * snap NULL: loop_find_bound.
+ */
+int loop_find_bound_in(struct loop_snap *snap, const struct loop_spec *spec, int hint,
+		       struct loop_dev *dev);
+
 /* The backing file of /dev/loopN from sysfs; -ENXIO when unbound. */
 int loop_backing_file(int nr, char *buf, unsigned int size);
 

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+extern const struct driver loop_driver;
+
 static const struct driver_opt loop_opts[] = {
 	{ "file", OPT_PATH, true, false, "the backing file" },
 	{ "offset", OPT_SIZE, false, false, "where the device starts in the file" },
@@ -121,6 +123,41 @@ static int wait_detached(struct run_ctx *c, struct plan_node *n, const struct lo
 	return r;
 }
 
+/*
+ * loop_find_bound for an up: the bindings the run found when its first
+ * loop node looked (the snapshot shared by its nodes), instead of every
+ * device again for each node.
+ */
+static int find_shared(struct run_ctx *c, const struct loop_spec *s, int hint,
+		       struct loop_dev *d)
+{
+	void **snap = run_share_lock(c, &loop_driver, loop_snap_free);
+	int r = 0;
+
+	if (!snap)
+		return loop_find_bound(s, hint, d);
+	if (!*snap)
+		r = loop_snap_take((struct loop_snap **)snap);
+	if (r == 0)
+		r = loop_find_bound_in(*snap, s, hint, d);
+	run_share_unlock(c);
+	return r;
+}
+
+/* A binding this run made goes into its snapshot, or the snapshot goes. */
+static void share_binding(struct run_ctx *c, const struct loop_dev *d, uint64_t offset)
+{
+	void **snap = run_share_lock(c, &loop_driver, loop_snap_free);
+
+	if (!snap)
+		return;
+	if (*snap && loop_snap_add(*snap, d, offset) < 0) {
+		loop_snap_free(*snap);
+		*snap = NULL;
+	}
+	run_share_unlock(c);
+}
+
 static int loop_adopt(struct run_ctx *c, struct plan_node *n)
 {
 	struct loop_spec s;
@@ -128,7 +165,7 @@ static int loop_adopt(struct run_ctx *c, struct plan_node *n)
 	int r;
 
 	spec_of(n, &s);
-	r = loop_find_bound(&s, hint_of(n), &d);
+	r = find_shared(c, &s, hint_of(n), &d);
 	if (r < 0)	/* ELOOP: the file is a symlink loop */
 		driver_say(n->why, sizeof(n->why), "cannot look for a loop device bound to "
 			   "%s: %s", s.file, strerror(-r));
@@ -194,6 +231,7 @@ static int loop_up(struct run_ctx *c, struct plan_node *n)
 	 * before its users hold it.
 	 */
 	n->run = d;
+	share_binding(c, d, s.offset);
 	describe(n, d, s.file);
 	return s.part_scan ? partitions_up(c, n, d) : 0;
 }

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
-#define MAX_DEVS 16
+#define MAX_DEVS 80
 #define MAX_PRESETS 8
 #define NCMDS 18	/* DM_GET_TARGET_VERSION_CMD + 1 */
 #define KERNEL_MINOR 47

@@ -22,8 +22,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define MAX_FILES 512
-#define MAX_FDS 64
+#define MAX_FILES 2048
+#define MAX_FDS 160
 #define FD_BASE 3
 #define MAX_ITEMS 1024
 #define MAX_CALLS 1024

@@ -45,6 +45,10 @@
 #include <sys/types.h>
 
 #define FAKE_LOOPS 8
+#define FAKE_LOOPS_MAX 128
+
+/* Before fake_kernel_enable: n loop devices instead of FAKE_LOOPS. */
+void fake_loop_devices(unsigned int n);
 
 void fake_kernel_enable(void);
 

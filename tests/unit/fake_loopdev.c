@@ -26,11 +26,22 @@ struct kloop {
 	uint32_t flags;		/* LO_FLAGS_* */
 };
 
-static struct kloop loops[FAKE_LOOPS];
+static struct kloop loops[FAKE_LOOPS_MAX];
+static int nloops = FAKE_LOOPS;
 
 void fake_loop_reset(void)
 {
 	memset(loops, 0, sizeof(loops));
+	nloops = FAKE_LOOPS;
+}
+
+void fake_loop_devices(unsigned int n)
+{
+	if (n > FAKE_LOOPS_MAX) {
+		fprintf(stderr, "fake_loop_devices: %u is more than %u\n", n, FAKE_LOOPS_MAX);
+		abort();
+	}
+	nloops = (int)n;
 }
 
 static void attr(int nr, const char *name, const char *fmt, unsigned long long v)
@@ -58,7 +69,7 @@ void fake_loop_enable(void)
 	char path[64], text[32];
 
 	fake_kernel_set("/dev/loop-control", "");
-	for (int nr = 0; nr < FAKE_LOOPS; nr++) {
+	for (int nr = 0; nr < nloops; nr++) {
 		snprintf(path, sizeof(path), "/dev/loop%d", nr);
 		fake_kernel_blkdev(path, makedev(LOOP_MAJOR, nr), 0);
 		snprintf(text, sizeof(text), "%d:%d\n", LOOP_MAJOR, nr);
@@ -74,7 +85,8 @@ void fake_loop_enable(void)
 /* The loop device a node is, or NULL. */
 static struct kloop *loop_of(const struct file *f, int *nr)
 {
-	if (!S_ISBLK(f->mode) || major(f->rdev) != LOOP_MAJOR || minor(f->rdev) >= FAKE_LOOPS)
+	if (!S_ISBLK(f->mode) || major(f->rdev) != LOOP_MAJOR ||
+	    minor(f->rdev) >= (unsigned int)nloops)
 		return NULL;
 	*nr = (int)minor(f->rdev);
 	return &loops[*nr];
@@ -170,7 +182,7 @@ static int get_status(int nr, struct loop_info64 *info)
 
 static int get_free(void)
 {
-	for (int nr = 0; nr < FAKE_LOOPS; nr++)
+	for (int nr = 0; nr < nloops; nr++)
 		if (!loops[nr].bound)
 			return nr;
 	return -ENOSPC;
@@ -220,7 +232,7 @@ void fake_loop_released(dev_t dev)
 {
 	int nr = (int)minor(dev);
 
-	if (major(dev) != LOOP_MAJOR || nr >= FAKE_LOOPS || !loops[nr].bound)
+	if (major(dev) != LOOP_MAJOR || nr >= nloops || !loops[nr].bound)
 		return;
 	if ((loops[nr].flags & LO_FLAGS_AUTOCLEAR) && fake_kernel_holders(dev) == 0)
 		unbind(nr);
@@ -230,7 +242,7 @@ void fake_loop_state(struct sbuf *b)
 {
 	char line[400];
 
-	for (int nr = 0; nr < FAKE_LOOPS; nr++) {
+	for (int nr = 0; nr < nloops; nr++) {
 		const struct kloop *l = &loops[nr];
 
 		if (!l->bound)
