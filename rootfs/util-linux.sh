@@ -60,10 +60,32 @@ rm -rf "$out"
 mkdir -p "$out/src" "$out/pkgconfig-empty"
 tar -xJf "$tarball" -C "$out/src" --strip-components=1
 
+# One change to the source, for size (tests/bench/binary_size.sh): the
+# libraries' debug messages (DBG() and ON_DBG(), shown when LIBBLKID_DEBUG
+# or LIBMOUNT_DEBUG is set in the environment) are compiled out. Their
+# bodies stay behind an "if (0)", so they are still compiled and checked,
+# and nothing else is run or skipped: without those variables a library
+# behaves the same. It took about 60 KB of strings and printf calls. No
+# probe of libblkid is removed: a device is blank only when none of them
+# finds a signature (docs/DESIGN: safety rules; a thin pool's data device
+# has no other check).
+debug_h=$out/src/include/debug.h
+sed -i -e 's/^\([[:space:]]*\)if ((p ## m) & l ## _debug_mask) { \\$/\1if (0) { \\/' \
+	-e '/fprintf(stderr, "%d: %s: %8s: ", getpid(), # l, # m); \\$/d' "$debug_h"
+[ "$(grep -c '^[[:space:]]*if (0) { \\$' "$debug_h")" = 2 ] || {
+	echo "util-linux.sh: $debug_h: the debug macros are not the ones expected" >&2
+	exit 1
+}
+
 cd "$out"
-# Empty PKG_CONFIG_LIBDIR keeps the host's glibc .pc files out.
+# Empty PKG_CONFIG_LIBDIR keeps the host's glibc .pc files out. For size:
+# -Os, a section per function and object (blkasm links with --gc-sections),
+# no unwind tables and position-dependent code, as blkasm's own objects
+# (the Makefile's SIZE_CFLAGS); configure's test programs then link with
+# -no-pie.
 PKG_CONFIG_LIBDIR="$out/pkgconfig-empty" \
-CFLAGS="-Os -ffunction-sections -fdata-sections -isystem $KHDR" \
+CFLAGS="-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-pie -isystem $KHDR" \
+LDFLAGS=-no-pie \
 ./src/configure -q ${UL_HOST:+--host="$UL_HOST" --build="$(uname -m)-linux-gnu"} \
 	CC="$CC" AR="$AR" RANLIB="$RANLIB" \
 	--disable-all-programs --enable-libblkid --enable-libmount \

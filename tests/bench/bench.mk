@@ -33,6 +33,12 @@ $(BS)/roimg-demo.img: $(BS)/busybox.stamp $(BS)/blkasm rootfs/roimage.sh rootfs/
 	$(E) MKFS $@
 	$(Q)rootfs/roimage.sh $@ $(BS)/busybox $(BS)/blkasm rootfs/init.sh
 
+# The binary size report alone (make bench writes it too, with every
+# board's binary already built): no boots, no root.
+$(O)/bench/size-binary.md: $(BS)/blkasm tests/bench/binary_size.sh
+	$(E) SIZE $@
+	$(Q)tests/bench/binary_size.sh $@ $(BS)/blkasm
+
 HOST_DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
 BENCH_IMAGES = $(B)/initramfs-benchmd.cpio.gz $(B)/initramfs-loop.cpio.gz $(BS)/roimg-demo.img
 ifeq ($(DEB_ARCH),$(HOST_DEB_ARCH))

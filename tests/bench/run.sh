@@ -4,6 +4,7 @@
 # assertions.
 #
 # usage: run.sh O B   (the build folder and the board's build folder)
+# The binary size report (tests/bench/binary_size.sh) reads the link maps.
 # The loop benchmarks need root (loop devices); without it, sudo. The md
 # and thin benchmarks boot B's test root (tests/bench/md_bench.sh,
 # tests/bench/thin_bench.sh); the boot benchmark boots blkasm and its peers
@@ -18,6 +19,16 @@ if [ "$(id -u)" != 0 ]; then
 fi
 mkdir -p "$O/bench"
 rc=0
+# The binary's size: this board's blkasm and each other board's already
+# built in O (a column each).
+bins="$B/blkasm"
+for b in "$O"/*/blkasm; do
+	if [ -f "$b.map" ] && [ "$(readlink -f "$b")" != "$(readlink -f "$B/blkasm")" ]; then
+		bins="$bins $b"
+	fi
+done
+# shellcheck disable=SC2086 # build folders have no blanks
+"$(dirname "$0")/binary_size.sh" "$O/bench/size-binary.md" $bins || rc=1
 "$(dirname "$0")/size_bench.sh" "$B" "$O/bench/size.md" || rc=1
 "$(dirname "$0")/loop_bench.sh" "$B/blkasm" "$O/host/tests/bench/hold" \
 	"$O/host/tests/race/prober" "$O/bench/loop.md" || rc=1
