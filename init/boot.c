@@ -75,15 +75,29 @@ static unsigned int module_names(char *text, char **names, unsigned int max)
 }
 
 /*
- * Starts loading the board's modules (MODULES_LIST) in the background, one
- * thread per CPU online: the plan is read and run meanwhile, and a node
- * waits only for the modules it needs (mod_need). No list: nothing at
- * boot, the drivers' modules still load on demand.
+ * The loader's threads: one per CPU online. BLKASM_MODTHREADS=N on the
+ * kernel command line (the kernel hands it to init as an environment
+ * variable) sets it; 0 is the sequential path, for measurements.
+ */
+static unsigned int module_threads(void)
+{
+	const char *env = getenv("BLKASM_MODTHREADS");
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (env && *env >= '0' && *env <= '9')
+		return (unsigned int)strtoul(env, NULL, 10);
+	return cpus < 1 ? 1 : (unsigned int)cpus;
+}
+
+/*
+ * Starts loading the board's modules (MODULES_LIST) in the background: the
+ * plan is read and run meanwhile, and a node waits only for the modules it
+ * needs (mod_need). No list: nothing at boot, the drivers' modules still
+ * load on demand.
  */
 static int start_modules(struct boot *b)
 {
 	char release[128], dir[256], *text = NULL, *names[64];
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned int n = 0;
 	int r;
 
@@ -91,7 +105,7 @@ static int start_modules(struct boot *b)
 		n = module_names(text, names, 64);
 	r = file_read("/proc/sys/kernel/osrelease", release, sizeof(release));
 	snprintf(dir, sizeof(dir), "/lib/modules/%s", r < 0 ? "" : release);
-	r = modload_start(dir, (const char *const *)names, n, cpus < 1 ? 1 : (unsigned int)cpus);
+	r = modload_start(dir, (const char *const *)names, n, module_threads());
 	free(text);
 	if (r == -ENOENT && n == 0)
 		return 0;	/* no modules.dep: a kernel with everything built in */

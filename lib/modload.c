@@ -374,8 +374,14 @@ int modload_start(const char *dir, const char *const *names, unsigned int count,
 	for (unsigned int k = 0; r == 0 && k < threads; k++)
 		if (pthread_create(&L.threads[L.nthreads], NULL, worker, NULL) == 0)
 			L.nthreads++;
+	/* No thread: the sequential path, the list loaded before we return. */
+	for (unsigned int q = 0; r == 0 && !L.nthreads && q < L.nqueue; q++)
+		r = wait_for(L.queue[q]);
 	if (r < 0 && !L.err)
 		L.err = r;	/* finish quietly: the failure is logged */
+	for (unsigned int q = 0; r < 0 && q < L.nqueue; q++)
+		if (L.mods[L.queue[q]].state == ML_WANTED)
+			L.mods[L.queue[q]].state = ML_FAILED;	/* not tried */
 	pthread_mutex_unlock(&L.lock);
 	if (r < 0)
 		modload_finish(NULL, 0);

@@ -89,11 +89,13 @@ int mod_need(const char *name);
 
 /*
  * Reads dir's modules.dep and modules.builtin and starts loading names
- * (the boot list) on threads threads; with 0 threads nothing runs in the
- * background and whoever waits loads what it waits for. Returns 0;
+ * (the boot list) on threads threads. With 0 threads (or none to be had)
+ * nothing runs in the background: the list is loaded before it returns,
+ * in order, and later modules by whoever waits for them. Returns 0;
  * -ENOENT when dir has no modules.dep and names is empty (nothing to load:
  * no loader runs); else -errno, logged (an unknown name, an unreadable or
- * malformed modules.dep), after loading what was queued before it.
+ * malformed modules.dep, without threads a module that failed), and the
+ * loader is stopped: what was not loaded yet is not tried.
  */
 int modload_start(const char *dir, const char *const *names, unsigned int count,
 		  unsigned int threads);
