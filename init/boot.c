@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 struct boot {
 	struct boot_params bp;
@@ -73,26 +74,58 @@ static unsigned int module_names(char *text, char **names, unsigned int max)
 	return n;
 }
 
-/* The board's modules (MODULES_LIST), dependencies first. */
-static int load_modules(struct boot *b)
+/*
+ * The loader's threads: one per CPU online. BLKASM_MODTHREADS=N on the
+ * kernel command line (the kernel hands it to init as an environment
+ * variable) sets it; 0 is the sequential path, for measurements.
+ */
+static unsigned int module_threads(void)
+{
+	const char *env = getenv("BLKASM_MODTHREADS");
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (env && *env >= '0' && *env <= '9')
+		return (unsigned int)strtoul(env, NULL, 10);
+	return cpus < 1 ? 1 : (unsigned int)cpus;
+}
+
+/*
+ * Starts loading the board's modules (MODULES_LIST) in the background: the
+ * plan is read and run meanwhile, and a node waits only for the modules it
+ * needs (mod_need). No list: nothing at boot, the drivers' modules still
+ * load on demand.
+ */
+static int start_modules(struct boot *b)
 {
 	char release[128], dir[256], *text = NULL, *names[64];
-	unsigned int n;
-	uint64_t t0 = sys_now_ms();
+	unsigned int n = 0;
 	int r;
 
-	if (file_slurp(MODULES_LIST, 64 * 1024, &text, NULL) < 0)
-		return 0;	/* a kernel with everything built in */
-	n = module_names(text, names, 64);
+	if (file_slurp(MODULES_LIST, 64 * 1024, &text, NULL) == 0)
+		n = module_names(text, names, 64);
 	r = file_read("/proc/sys/kernel/osrelease", release, sizeof(release));
 	snprintf(dir, sizeof(dir), "/lib/modules/%s", r < 0 ? "" : release);
-	r = mod_load(dir, (const char *const *)names, n);
-	if (r == 0)
-		log_info("modules: %u loaded from %s (%llu ms)", n, dir,
-			 (unsigned long long)(sys_now_ms() - t0));
-	else
-		fail(b, "cannot load the kernel modules listed in %s", MODULES_LIST);
+	r = modload_start(dir, (const char *const *)names, n, module_threads());
 	free(text);
+	if (r == -ENOENT && n == 0)
+		return 0;	/* no modules.dep: a kernel with everything built in */
+	if (r < 0)
+		fail(b, "cannot load the kernel modules listed in %s", MODULES_LIST);
+	return r;
+}
+
+/* Every module asked for is in (or failed) before the root's init runs. */
+static int finish_modules(struct boot *b, int r)
+{
+	char name[64];
+	int m = modload_finish(name, sizeof(name));
+
+	/* A failed module is the likelier cause of a failed node. */
+	if (m < 0) {
+		snprintf(b->why, sizeof(b->why), "cannot load the kernel module %s: %s", name,
+			 strerror(-m));
+		return m;
+	}
 	return r;
 }
 
@@ -226,19 +259,20 @@ static int assemble(struct boot *b)
 	int r;
 
 	maybe_break(b, BREAK_TOP);
-	r = load_modules(b);
+	r = start_modules(b);
 	if (r == 0)
 		r = build_plan(b);
-	if (r < 0)
-		return r;
-	if (b->bp.brk == BREAK_PREMOUNT) {
+	if (r == 0)
+		modload_plan(&b->plan);
+	if (r == 0 && b->bp.brk == BREAK_PREMOUNT) {
 		/* The root device first, then a shell, then the rest. */
 		r = run_plan(b, ROOT_DEVICE_NODE);
-		if (r < 0)
-			return r;
-		maybe_break(b, BREAK_PREMOUNT);
+		if (r == 0)
+			maybe_break(b, BREAK_PREMOUNT);
 	}
-	return run_plan(b, NULL);
+	if (r == 0)
+		r = run_plan(b, NULL);
+	return finish_modules(b, r);
 }
 
 static void boot_once(struct boot *b)

@@ -223,7 +223,7 @@ int mod_order(struct mod_table *t, const char *name, int *order)
 	return r < 0 ? r : n;
 }
 
-static bool loaded_now(const char *name)
+bool mod_loaded(const char *name)
 {
 	char p[128], norm[64];
 
@@ -232,21 +232,33 @@ static bool loaded_now(const char *name)
 	return file_exists(p);
 }
 
-static int insert(const char *dir, const struct mod_entry *m)
+int mod_open(const char *dir, const struct mod_entry *m, int *flags)
 {
 	const char *dot = strrchr(m->path, '.');
-	/* MODULE_INIT_COMPRESSED_FILE: the kernel decompresses .ko.xz/.zst. */
-	int flags = dot && strcmp(dot, ".ko") ? 4 : 0;
 	char path[512];
-	int fd, r;
 
+	/* MODULE_INIT_COMPRESSED_FILE: the kernel decompresses .ko.xz/.zst. */
+	*flags = dot && strcmp(dot, ".ko") ? 4 : 0;
 	snprintf(path, sizeof(path), "%s/%s", dir, m->path);
-	fd = sys_open(path, O_RDONLY, 0);
+	return sys_open(path, O_RDONLY, 0);
+}
+
+int mod_finit(int fd, int flags)
+{
+	int r = sys_finit_module(fd, "", flags);
+
+	return r == -EEXIST ? 0 : r;
+}
+
+static int insert(const char *dir, const struct mod_entry *m)
+{
+	int flags, fd = mod_open(dir, m, &flags), r;
+
 	if (fd < 0)
 		return fd;
-	r = sys_finit_module(fd, "", flags);
+	r = mod_finit(fd, flags);
 	sys_close(fd);
-	return r == -EEXIST ? 0 : r;
+	return r;
 }
 
 static int load_one(struct mod_table *t, const char *dir, const char *builtin,
@@ -254,7 +266,7 @@ static int load_one(struct mod_table *t, const char *dir, const char *builtin,
 {
 	int n = mod_order(t, name, order);
 
-	if (n == -ENOENT && (mod_is_builtin(builtin, name) || loaded_now(name)))
+	if (n == -ENOENT && (mod_is_builtin(builtin, name) || mod_loaded(name)))
 		return 0;
 	if (n < 0) {
 		log_err("module %s: %s in %s/modules.dep", name,
@@ -264,7 +276,7 @@ static int load_one(struct mod_table *t, const char *dir, const char *builtin,
 	for (int k = 0; k < n; k++) {
 		struct mod_entry *m = &t->mods[order[k]];
 		uint64_t t0 = sys_now_ms();
-		int r = loaded_now(m->name) ? 0 : insert(dir, m);
+		int r = mod_loaded(m->name) ? 0 : insert(dir, m);
 
 		if (r < 0) {
 			log_err("module %s: cannot load %s/%s: %s", name, dir, m->path,
@@ -313,7 +325,9 @@ int mod_need(const char *name)
 	char release[128], dir[256], path[320];
 	const char *names[1] = { name };
 
-	if (loaded_now(name))
+	if (modload_active())
+		return modload_wait(name);
+	if (mod_loaded(name))
 		return 0;
 	if (file_read("/proc/sys/kernel/osrelease", release, sizeof(release)) < 0)
 		return 0;

@@ -16,8 +16,8 @@
 #          /host/images/stack.dm (the pool's metadata and data slices, the
 #          pool, the thin volume: written when the stack was made), mount
 # The board's boot modules (/etc/blkasm/modules) are loaded in order with
-# busybox modprobe; md_mod and raid1 for md and stack, dm_thin_pool for
-# stack. Devices that appear asynchronously (the virtio disks) are polled
+# busybox modprobe; loop for loop and stack, md_mod and raid1 for md and
+# stack, dm_thin_pool for stack. Devices that appear asynchronously (the virtio disks) are polled
 # for every 10 ms, as such scripts do (no uevent listener in a shell).
 # Markers with the kernel's timestamps go to /dev/kmsg: "peer-busybox:
 # init started" and, just before switch_root, "peer-busybox: switch_root".
@@ -71,6 +71,7 @@ done
 
 case $layout in
 loop)
+	modprobe loop || die "modprobe loop failed"
 	wait_dev "$root"
 	mount -t "$fstype" -o rw "$root" /host || die "cannot mount $root"
 	dev=$(/sbin/losetup -f --show "/host$loop") || die "losetup /host$loop failed"
@@ -87,7 +88,8 @@ md)
 	mount -t "$fstype" -o "$rw" "$root" /root || die "cannot mount $root"
 	;;
 stack)
-	modprobe raid1 && modprobe dm_thin_pool || die "modprobe raid1, dm_thin_pool failed"
+	modprobe loop && modprobe raid1 && modprobe dm_thin_pool ||
+		die "modprobe loop, raid1, dm_thin_pool failed"
 	wait_dev /dev/vda
 	mount -t ext4 -o rw /dev/vda /host || die "cannot mount /dev/vda"
 	a=$(/sbin/losetup -f --show /host/images/stack-a.img) &&

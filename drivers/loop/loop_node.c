@@ -4,6 +4,7 @@
 #include "file.h"
 #include "holders.h"
 #include "loop.h"
+#include "modules.h"
 #include "probe.h"
 #include "retry.h"
 #include "uevent.h"
@@ -212,6 +213,13 @@ static int loop_up(struct run_ctx *c, struct plan_node *n)
 	char how[96];
 	int r;
 
+	/* At boot the loader may still be loading loop (lib/modload.c). */
+	r = mod_need("loop");
+	if (r < 0) {
+		driver_say(n->why, sizeof(n->why), "cannot load the loop module: %s",
+			 file_strerror(r));
+		return r;
+	}
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
@@ -322,7 +330,10 @@ static int loop_status(struct run_ctx *c, struct plan_node *n, struct node_statu
 	return 0;
 }
 
-/* blkasm loads loop at boot: the driver opens /dev/loop-control directly. */
+/*
+ * Needed as soon as the plan has a loop node: the boot's loader starts on
+ * it once the plan is read, and loop_up waits for it (mod_need).
+ */
 static void loop_modules(const struct plan_node *n, struct mod_wish *w)
 {
 	(void)n;

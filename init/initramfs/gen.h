@@ -9,7 +9,7 @@
 #include "plan.h"
 
 #define GEN_MAX_ADD 64
-/* init/boot.c load_modules reads at most 64 names from /etc/blkasm/modules. */
+/* init/boot.c start_modules reads at most 64 names from /etc/blkasm/modules. */
 #define IRD_BOOT_MAX 64
 
 struct gen {

@@ -51,7 +51,7 @@ unsigned int fake_bad_fds(void)
 	return fake.bad_fds;
 }
 
-int sys_open(const char *path, int flags, mode_t mode)
+static int sys_open_unlocked(const char *path, int flags, mode_t mode)
 {
 	int r = fake_call(FC_OPEN, path, NULL), i;
 
@@ -85,7 +85,17 @@ int sys_open(const char *path, int flags, mode_t mode)
 	return fake_fd_alloc(FD_FILE, i);
 }
 
-int sys_close(int fd)
+/* Serialised: the boot's module loader calls the seam from its threads. */
+int sys_open(const char *path, int flags, mode_t mode)
+{
+	fake_seam_lock();
+	int r = sys_open_unlocked(path, flags, mode);
+
+	fake_seam_unlock();
+	return r;
+}
+
+static int sys_close_unlocked(int fd)
 {
 	struct fdent *e = fake_fd_get(fd);
 	int r = fake_call(FC_CLOSE, fake_fd_path(fd), NULL), file;
@@ -99,6 +109,16 @@ int sys_close(int fd)
 	e->kind = FD_FREE;
 	if (file >= 0 && fake_kernel_on())
 		fake_kernel_closed(file);
+	return r;
+}
+
+/* Serialised: the boot's module loader calls the seam from its threads. */
+int sys_close(int fd)
+{
+	fake_seam_lock();
+	int r = sys_close_unlocked(fd);
+
+	fake_seam_unlock();
 	return r;
 }
 
@@ -134,7 +154,7 @@ ssize_t sys_read(int fd, void *buf, size_t len)
 	return (ssize_t)n;
 }
 
-ssize_t sys_write(int fd, const void *buf, size_t len)
+static ssize_t sys_write_unlocked(int fd, const void *buf, size_t len)
 {
 	struct fdent *e = fake_fd_get(fd);
 	struct file *f;
@@ -162,6 +182,16 @@ ssize_t sys_write(int fd, const void *buf, size_t len)
 	fake_sb_add(&f->written, buf, len);
 	f->was_written = true;
 	return (ssize_t)len;
+}
+
+/* Serialised: the boot's module loader calls the seam from its threads. */
+ssize_t sys_write(int fd, const void *buf, size_t len)
+{
+	fake_seam_lock();
+	ssize_t r = sys_write_unlocked(fd, buf, len);
+
+	fake_seam_unlock();
+	return r;
 }
 
 static struct file *pos_file(int fd, enum fake_op op, enum fake_call c, int *err)

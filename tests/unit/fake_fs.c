@@ -285,11 +285,21 @@ static int stat_path(const char *path, struct stat *st, bool follow)
 	return 0;
 }
 
-int sys_stat(const char *path, struct stat *st)
+static int sys_stat_unlocked(const char *path, struct stat *st)
 {
 	int r = fake_call(FC_STAT, path, NULL);
 
 	return r ? r : stat_path(path, st, true);
+}
+
+/* Serialised: the boot's module loader calls the seam from its threads. */
+int sys_stat(const char *path, struct stat *st)
+{
+	fake_seam_lock();
+	int r = sys_stat_unlocked(path, st);
+
+	fake_seam_unlock();
+	return r;
 }
 
 int sys_lstat(const char *path, struct stat *st)

@@ -124,6 +124,13 @@ extern struct fake_state fake;
 
 /* fake_sys.c */
 _Noreturn void fake_die(const char *what);
+/*
+ * The fake kernel is single-threaded: the calls the boot's module loader
+ * (lib/modload.c) makes from its threads (open, close, stat, write,
+ * finit_module) take this recursive lock.
+ */
+void fake_seam_lock(void);
+void fake_seam_unlock(void);
 void fake_sb_add(struct sbuf *b, const void *p, size_t n);
 /* Appends one space-separated word. */
 void fake_sb_printf(struct sbuf *b, const char *fmt, ...)

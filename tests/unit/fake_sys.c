@@ -10,6 +10,7 @@
 #include "fake_dm.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,18 @@
 #include <sys/wait.h>
 
 struct fake_state fake;
+
+static pthread_mutex_t seam_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
+void fake_seam_lock(void)
+{
+	pthread_mutex_lock(&seam_lock);
+}
+
+void fake_seam_unlock(void)
+{
+	pthread_mutex_unlock(&seam_lock);
+}
 
 _Noreturn void fake_die(const char *what)
 {
@@ -463,7 +476,7 @@ int sys_execve(const char *path, char *const argv[], char *const envp[])
 	return r ? r : -ENOSYS;
 }
 
-int sys_finit_module(int fd, const char *params, int flags)
+static int sys_finit_module_unlocked(int fd, const char *params, int flags)
 {
 	struct fdent *e = fake_fd_get(fd);
 	const char *path;
@@ -484,6 +497,16 @@ int sys_finit_module(int fd, const char *params, int flags)
 	fake.finit_flags[fake.nfinits++] = flags;
 	if (!r && fake_kernel_on())
 		r = fake_kernel_module(path);
+	return r;
+}
+
+/* Serialised: the boot's module loader calls the seam from its threads. */
+int sys_finit_module(int fd, const char *params, int flags)
+{
+	fake_seam_lock();
+	int r = sys_finit_module_unlocked(fd, params, flags);
+
+	fake_seam_unlock();
 	return r;
 }
 

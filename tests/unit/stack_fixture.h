@@ -110,6 +110,7 @@ static void stack_setup(void)
 	fake_file_add_shared("/images/b.img", img[1], IMG_BYTES);
 	fake_dir_add("/run");
 	fake_dir_add("/sys/module/dm_mod");
+	fake_dir_add("/sys/module/loop");	/* loaded: the loop devices are there */
 	fake_file_add("/proc/sys/kernel/osrelease", REL "\n");
 	fake_file_add(MODDIR "/modules.dep", MODDEP);
 	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
