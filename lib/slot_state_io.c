@@ -119,21 +119,25 @@ static int put_copies(int fd, const struct slot_loc *loc, const uint8_t *buf, si
 	return 0;
 }
 
+/* A state that fails slot_state_check is never written. */
+static int writable(const struct slot_loc *loc, const struct slot_state *s, char *why,
+		    size_t size)
+{
+	char bad[200];
+	int r = slot_state_check(s, bad, sizeof(bad));
+
+	return r < 0 ? fail(r, why, size, "%s: not written: %s", loc->path, bad) : 0;
+}
+
 int slot_state_write(const struct slot_loc *loc, struct slot_state *s,
 		     struct slot_read_report *rep, char *why, size_t size)
 {
-	uint8_t *copy = malloc(SLOT_COPY_SIZE);
 	struct slot_state n = *s;
-	char bad[200];
-	int fd, r, target = rep->newest == 0 ? 1 : 0;
+	int fd, r = writable(loc, s, why, size), target = rep->newest == 0 ? 1 : 0;
+	uint8_t *copy = r < 0 ? NULL : malloc(SLOT_COPY_SIZE);
 
 	if (!copy)
-		return fail(-ENOMEM, why, size, "%s: out of memory", loc->path);
-	r = slot_state_check(s, bad, sizeof(bad));
-	if (r < 0) {
-		free(copy);
-		return fail(r, why, size, "%s: not written: %s", loc->path, bad);
-	}
+		return r < 0 ? r : fail(-ENOMEM, why, size, "%s: out of memory", loc->path);
 	n.seq = s->seq + 1;
 	slot_state_encode(&n, copy);
 	fd = open_area(loc, O_RDWR, why, size);
@@ -289,18 +293,12 @@ static int create_device(const struct slot_loc *loc, int fd, const uint8_t *area
 int slot_state_create(const struct slot_loc *loc, struct slot_state *s, char *why,
 		      size_t size)
 {
-	uint8_t *area = calloc(1, SLOT_AREA_SIZE);
-	char bad[200];
+	int fd, r = writable(loc, s, why, size);
+	uint8_t *area = r < 0 ? NULL : calloc(1, SLOT_AREA_SIZE);
 	struct stat st;
-	int r, fd;
 
 	if (!area)
-		return fail(-ENOMEM, why, size, "%s: out of memory", loc->path);
-	r = slot_state_check(s, bad, sizeof(bad));
-	if (r < 0) {
-		free(area);
-		return fail(r, why, size, "%s: not written: %s", loc->path, bad);
-	}
+		return r < 0 ? r : fail(-ENOMEM, why, size, "%s: out of memory", loc->path);
 	encode_area(s, area);
 	if (sys_stat(loc->path, &st) == 0 && S_ISBLK(st.st_mode)) {
 		fd = open_area(loc, O_RDWR, why, size);
