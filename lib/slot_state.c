@@ -72,6 +72,21 @@ bool slot_name_valid(const char *name)
 	return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
+bool slot_state_equal(const struct slot_state *a, const struct slot_state *b)
+{
+	if (a->seq != b->seq || a->count != b->count || a->next != b->next ||
+	    a->booted != b->booted || a->count > SLOT_MAX)
+		return false;
+	for (unsigned int i = 0; i < a->count; i++) {
+		const struct slot *x = &a->slots[i], *y = &b->slots[i];
+
+		if (strcmp(x->name, y->name) || x->priority != y->priority ||
+		    x->tries != y->tries || x->good != y->good)
+			return false;
+	}
+	return true;
+}
+
 int slot_find(const struct slot_state *s, const char *name)
 {
 	for (unsigned int i = 0; i < s->count && i < SLOT_MAX; i++)

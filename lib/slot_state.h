@@ -44,6 +44,8 @@ struct slot_state {
 
 /* Is name a valid slot name (1..SLOT_NAME_MAX of [a-z0-9_-], first not '-')? */
 bool slot_name_valid(const char *name);
+/* Same sequence, slots (in order, every field), next and booted? */
+bool slot_state_equal(const struct slot_state *a, const struct slot_state *b);
 /* The index of the slot called name, or -ENOENT. */
 int slot_find(const struct slot_state *s, const char *name);
 

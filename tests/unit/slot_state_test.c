@@ -31,19 +31,6 @@ static struct slot_state ab(void)
 	return s;
 }
 
-static bool same(const struct slot_state *x, const struct slot_state *y)
-{
-	if (x->seq != y->seq || x->count != y->count || x->next != y->next ||
-	    x->booted != y->booted)
-		return false;
-	for (unsigned int i = 0; i < x->count; i++)
-		if (strcmp(x->slots[i].name, y->slots[i].name) ||
-		    x->slots[i].priority != y->slots[i].priority ||
-		    x->slots[i].tries != y->slots[i].tries || x->slots[i].good != y->slots[i].good)
-			return false;
-	return true;
-}
-
 /* The checksum again after a test changed a byte on purpose. */
 static void reseal(uint8_t *copy)
 {
@@ -74,7 +61,7 @@ ATF_TC_BODY(round_trip, tc)
 	s.seq = 0x0123456789abcdefull;
 	slot_state_encode(&s, copy);
 	ATF_REQUIRE_EQ_MSG(slot_state_decode(copy, &d, why, sizeof(why)), 0, "%s", why);
-	ATF_CHECK(same(&s, &d));
+	ATF_CHECK(slot_state_equal(&s, &d));
 	ATF_CHECK_EQ(memcmp(copy, "BLKSLOTS", 8), 0);
 
 	for (unsigned int n = 1; n <= SLOT_MAX; n++) {
@@ -88,7 +75,7 @@ ATF_TC_BODY(round_trip, tc)
 		}
 		slot_state_encode(&m, copy);
 		ATF_REQUIRE_EQ_MSG(slot_state_decode(copy, &d, why, sizeof(why)), 0, "%s", why);
-		ATF_CHECK(same(&m, &d));
+		ATF_CHECK(slot_state_equal(&m, &d));
 	}
 }
 
@@ -221,7 +208,7 @@ ATF_TC_BODY(boot_takes_a_try, tc)
 	s.slots[1].priority = 0;
 	before = s;
 	ATF_CHECK_EQ(slot_boot(&s), -ENOENT);
-	ATF_CHECK(same(&before, &s));
+	ATF_CHECK(slot_state_equal(&before, &s));
 }
 
 ATF_TC_WITHOUT_HEAD(one_shot_first_and_consumed);
