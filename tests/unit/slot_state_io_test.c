@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #define PATH "/host/blkasm.slots"
 
@@ -125,6 +126,38 @@ ATF_TC_BODY(create_never_overwrites, tc)
 	ATF_CHECK_EQ(slot_state_create(&loc, &s, why, sizeof(why)), -EINVAL);
 	ATF_CHECK_STREQ(why, PATH ": not written: slot b: tries 9 out of range 0-7");
 	ATF_CHECK_STREQ(fake_trace(), "");
+}
+
+/*
+ * A zeroed device area is taken, at an offset too. libblkid does not go
+ * through the seam (fake_sys.h): it probes a real zero file at the path.
+ */
+ATF_TC_WITHOUT_HEAD(create_on_blank_device);
+ATF_TC_BODY(create_on_blank_device, tc)
+{
+	static uint8_t dev[3 << 20];
+	struct slot_read_report rep;
+	struct slot_state s = ab();
+	char path[4096];
+	FILE *f;
+
+	ATF_REQUIRE(getcwd(path, sizeof(path) - 8));
+	strcat(path, "/dev");
+	f = fopen(path, "w");
+	ATF_REQUIRE(f && fwrite(dev, 1, sizeof(dev), f) == sizeof(dev) && fclose(f) == 0);
+	fake_reset();
+	fake_blkdev_add(path, makedev(254, 16), dev, sizeof(dev));
+	ATF_REQUIRE_EQ_MSG(slot_state_create(&(struct slot_loc){ path, 8192 }, &s, why,
+					     sizeof(why)), 0, "%s", why);
+	ATF_CHECK(strstr(fake_trace(), " 8192 8192 fsync "));
+	s.seq = 0;
+	ATF_REQUIRE_EQ_MSG(slot_state_read(&(struct slot_loc){ path, 8192 }, &s, &rep, why,
+					   sizeof(why)), 0, "%s", why);
+	ATF_CHECK_EQ(s.seq, 2);
+	ATF_CHECK_EQ(slot_state_create(&(struct slot_loc){ path, 8192 }, &s, why,
+				       sizeof(why)), -EEXIST);
+	ATF_CHECK_EQ(slot_state_create(&(struct slot_loc){ path, (3 << 20) - 4096 }, &s, why,
+				       sizeof(why)), -ENOSPC);
 }
 
 ATF_TC_WITHOUT_HEAD(write_goes_over_the_older_copy);
@@ -285,6 +318,7 @@ ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, create_file_renamed_into_place);
 	ATF_TP_ADD_TC(tp, create_never_overwrites);
+	ATF_TP_ADD_TC(tp, create_on_blank_device);
 	ATF_TP_ADD_TC(tp, write_goes_over_the_older_copy);
 	ATF_TP_ADD_TC(tp, one_bad_copy_both_bad);
 	ATF_TP_ADD_TC(tp, write_fails_at_every_call);
