@@ -186,7 +186,7 @@ static void find_holders(const char *device, struct holders *h)
 }
 
 /* A JSON string: quotes, backslashes and control characters escaped. */
-static void json_str(const char *s)
+void cli_json_str(const char *s)
 {
 	putchar('"');
 	for (; *s; s++) {
@@ -206,20 +206,20 @@ static void status_json(const struct plan *p, unsigned int i, const struct node_
 	const struct plan_node *n = &p->nodes[i];
 
 	printf("%s\n  {\"name\": ", first ? "" : ",");
-	json_str(n->name);
+	cli_json_str(n->name);
 	printf(", \"kind\": ");
-	json_str(n->kind);
+	cli_json_str(n->kind);
 	printf(", \"state\": \"%s\", \"created\": %s, \"device\": ",
 	       st->present ? "up" : "down", n->created ? "true" : "false");
-	json_str(st->present ? n->device : "");
+	cli_json_str(st->present ? n->device : "");
 	printf(", \"detail\": ");
-	json_str(st->detail);
+	cli_json_str(st->detail);
 	printf(", \"holders\": ");
-	json_str(h->buf);
+	cli_json_str(h->buf);
 	printf(", \"needs\": [");
 	for (unsigned int d = 0; d < n->ndeps; d++) {
 		printf("%s", d ? ", " : "");
-		json_str(p->nodes[n->deps[d]].name);
+		cli_json_str(p->nodes[n->deps[d]].name);
 	}
 	printf("]}");
 }

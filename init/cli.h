@@ -22,5 +22,9 @@ int cli_plan(const struct cli *c, int argc, char **argv);
 int cli_up(const struct cli *c, int argc, char **argv);
 int cli_down(const struct cli *c, int argc, char **argv);
 int cli_status(const struct cli *c, int argc, char **argv);
+/* blkasm slot SUB ...: the A/B root slots' state (init/slot_cli.c). */
+int cli_slot(const struct cli *c, int argc, char **argv);
+/* s as a JSON string: quotes, backslashes and control characters escaped. */
+void cli_json_str(const char *s);
 
 #endif

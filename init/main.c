@@ -37,6 +37,9 @@ static const struct command {
 	  "take nodes (and what needs them) down, only\n"
 	  "those blkasm made" },
 	{ "status", "[--json]", "--json", false, "state, device and holders of every node" },
+	{ "slot", "SUB --state PATH ...", "--state= --json --tries=", true,
+	  "A/B root slots: show [--json], init NAME[:PRIO[:TRIES]]...,\n"
+	  "good [NAME], activate NAME [--tries N], next NAME" },
 	{ "version", "", "", false, "print the version" },
 	{ "help", "[COMMAND]", "", false, "this text, or one command's" },
 };
@@ -327,6 +330,8 @@ static int dispatch(const struct cli *c, const struct args *a)
 		return cli_down(c, a->argc, a->argv);
 	if (!strcmp(name, "status"))
 		return cli_status(c, a->argc, a->argv);
+	if (!strcmp(name, "slot"))
+		return cli_slot(c, a->argc, a->argv);
 	if (!strcmp(name, "help"))
 		return a->argc > 1 ? help_command(stdout, a->argv[1]) : usage(stdout);
 	printf("blkasm %s\n", BLKASM_VERSION);

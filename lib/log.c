@@ -7,6 +7,7 @@
 #include "file.h"
 #include "sys.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,6 +64,21 @@ static bool console_shows(enum log_level level)
 	return (int)level < console_level;
 }
 
+/* "<N>blkasm: message\n" in line; returns its length, or -1. */
+static int format(char *line, size_t size, enum log_level level, const char *fmt, va_list ap)
+{
+	int head = snprintf(line, size, "<%d>blkasm: ", (int)level);
+	int n = vsnprintf(line + head, size - (size_t)head - 1, fmt, ap);
+
+	if (n < 0)
+		return -1;
+	n += head;
+	if (n > (int)size - 2)
+		n = (int)size - 2;
+	line[n++] = '\n';
+	return n;
+}
+
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	char line[1024];
@@ -71,16 +87,11 @@ void log_msg(enum log_level level, const char *fmt, ...)
 
 	if (level == LOG_DEBUG && !log_debug_on)
 		return;
-	head = snprintf(line, sizeof(line), "<%d>blkasm: ", (int)level);
 	va_start(ap, fmt);
-	n = vsnprintf(line + head, sizeof(line) - (size_t)head - 1, fmt, ap);
+	n = format(line, sizeof(line), level, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	n += head;
-	if (n > (int)sizeof(line) - 2)
-		n = (int)sizeof(line) - 2;
-	line[n++] = '\n';
 
 	if (log_target == LOG_TO_KMSG && kmsg_fd >= 0) {
 		/* kmsg rejects a record it cannot take; the console still gets it. */
@@ -92,4 +103,23 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	/* Skip the "<N>" prefix: the console and stderr want plain text. */
 	head = (int)(strchr(line, '>') - line) + 1;
 	sys_write(2, line + head, (size_t)(n - head));
+}
+
+int log_kmsg(enum log_level level, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int fd, n, r;
+
+	va_start(ap, fmt);
+	n = format(line, sizeof(line), level, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -EINVAL;
+	fd = sys_open("/dev/kmsg", O_WRONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	r = (int)sys_write(fd, line, (size_t)n);
+	sys_close(fd);
+	return r < 0 ? r : 0;
 }

@@ -18,6 +18,14 @@ void log_finish(void);
 void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * One record to /dev/kmsg only, whatever the target: a command on a running
+ * system that changes what the next boot does leaves it in the kernel log
+ * as well as on its own output. Returns 0 or -errno (no /dev/kmsg here).
+ */
+int log_kmsg(enum log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 #define log_err(...) log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)

@@ -164,6 +164,17 @@ verity_status_body()
 	smoke verity_status
 }
 
+atf_test_case slot_state
+slot_state_head()
+{
+	atf_set descr "slot_state_read and the slot transitions survive ${SMOKE_SECONDS} s of fuzzing"
+	atf_set timeout 60
+}
+slot_state_body()
+{
+	smoke slot_state
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case cmdline
@@ -178,4 +189,5 @@ atf_init_test_cases()
 	atf_add_test_case softdep
 	atf_add_test_case alias
 	atf_add_test_case kconfig
+	atf_add_test_case slot_state
 }
