@@ -15,8 +15,10 @@ gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu musl-dev:arm64
 linux-libc-dev-arm64-cross
 clang libclang-rt-14-dev
 linux-source-6.1 bc bison flex libelf-dev libssl-dev patch
-gnuplot-nox initramfs-tools mdadm
+gnuplot-nox initramfs-tools mdadm dmsetup systemd
 cryptsetup-bin squashfs-tools erofs-utils valgrind"
+# dmsetup and systemd: make bench's dracut peer (rootfs/peer-dracut.sh) packs
+# them from this machine, as dracut does (dracut itself is never installed).
 # Debian's own kernel installed on the host as a user would install it: the
 # x86_64 board test initramfs_generator packs an image for it with
 # blkasm-initramfs -k VERSION and boots /boot/vmlinuz-VERSION.

@@ -2,9 +2,11 @@
 # reports in $(O)/bench/*.md.
 #
 # The peers that make bench boots next to blkasm (tests/bench/boot_bench.sh):
-# a busybox shell /init with Debian's losetup, mdadm and dmsetup, and
-# Debian's initramfs-tools (mkinitramfs, as root, in a private mount
-# namespace). Both take Debian's binaries of this host's architecture.
+# a busybox shell /init with Debian's losetup, mdadm and dmsetup, Debian's
+# initramfs-tools (mkinitramfs, as root, in a private mount namespace),
+# dracut and tiny-initramfs (their Debian packages unpacked, not installed:
+# both conflict with initramfs-tools). All take Debian's binaries of this
+# host's architecture.
 $(B)/peer-busybox.cpio.gz: $(BS)/busybox.stamp $(B)/kernel.stamp $(MODULE_LISTS) \
 		rootfs/peer-busybox.sh rootfs/peer-busybox-init.sh \
 		rootfs/modules.sh rootfs/debtools.sh | $(NEED_DEPS)
@@ -15,6 +17,15 @@ $(B)/peer-busybox.cpio.gz: $(BS)/busybox.stamp $(B)/kernel.stamp $(MODULE_LISTS)
 $(B)/peer-itools.img: $(B)/kernel.stamp rootfs/peer-itools.sh | $(NEED_DEPS)
 	$(E) MKINITRD $@
 	$(Q)rootfs/peer-itools.sh $@ $(B)/kernel
+
+$(B)/peer-dracut.img: $(B)/kernel.stamp rootfs/peer-dracut.sh rootfs/peer-debs.sh | $(NEED_DEPS)
+	$(E) DRACUT $@
+	$(Q)$(SCRIPT_ENV) rootfs/peer-dracut.sh $@ $(B)/kernel
+
+$(B)/peer-tirfs.img: $(B)/kernel.stamp board/$(BOARD)/modules rootfs/peer-tirfs.sh \
+		rootfs/peer-debs.sh | $(NEED_DEPS)
+	$(E) MKTIRFS $@
+	$(Q)$(SCRIPT_ENV) rootfs/peer-tirfs.sh $@ $(B)/kernel board/$(BOARD)/modules
 
 # blkasm's initramfs for the md layout of the boot benchmark (root=/dev/md0).
 $(B)/initramfs-benchmd.cpio.gz: $(INITRAMFS_DEPS) tests/bench/boot-md.conf
@@ -42,7 +53,8 @@ $(O)/bench/size-binary.md: $(BS)/blkasm tests/bench/binary_size.sh
 HOST_DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
 BENCH_IMAGES = $(B)/initramfs-benchmd.cpio.gz $(B)/initramfs-loop.cpio.gz $(BS)/roimg-demo.img
 ifeq ($(DEB_ARCH),$(HOST_DEB_ARCH))
-BENCH_IMAGES += $(B)/peer-busybox.cpio.gz $(B)/peer-itools.img
+BENCH_IMAGES += $(B)/peer-busybox.cpio.gz $(B)/peer-itools.img $(B)/peer-dracut.img \
+	$(B)/peer-tirfs.img
 endif
 BENCH_PROGS = $(O)/host/tests/bench/hold $(O)/host/tests/race/prober
 bench: $(NEED_DEPS) $(B)/blkasm $(BENCH_PROGS) images $(BENCH_IMAGES)

@@ -11,36 +11,36 @@
 #              O/bench/thin-work are reused for the thin volume scale
 #   BOARD_DIR  the board's build folder: make images and the bench images
 #              (initramfs-benchmd.cpio.gz, peer-busybox.cpio.gz,
-#              peer-itools.img); the board of this host's architecture
+#              peer-itools.img, peer-dracut.img, peer-tirfs.img); the board
+#              of this host's architecture
 # Environment: BENCH_BOOT_RUNS (boots per tool and layout, 5),
-# BENCH_SCALE_RUNS (runs per size in the scale scenario, 5).
+# BENCH_SCALE_RUNS (runs per size in the scale scenario, 5; 0: no scale
+# scenario), BENCH_BOOT_SMP (1: also boot the two-CPU board, the default).
 #
-# The tools:
-#   blkasm   the board's initramfs (the static blkasm as /init, gzip);
-#            the md layout's has tests/bench/boot-md.conf as its plan, the
-#            stack layout's tests/board/guest/stack-plan.conf
-#   busybox  rootfs/peer-busybox.sh: a busybox shell /init with Debian's
-#            losetup, mdadm and dmsetup (dynamic, libraries packed), the
-#            same modules (rootfs/peer-busybox-init.sh)
-#   itools   Debian 12's initramfs-tools, mkinitramfs with its defaults
-#            for the same kernel (rootfs/peer-itools.sh)
+# The tools: blkasm, the board's initramfs (the static blkasm as /init,
+# gzip; the md layout's has tests/bench/boot-md.conf as its plan, the stack
+# layout's tests/board/guest/stack-plan.conf), and the peers of
+# tests/bench/peers.subr: a busybox script, initramfs-tools, dracut and
+# tiny-initramfs.
 # The layouts (all disks attached with snapshot=on: every boot sees the
 # same bytes):
 #   loop   root=/dev/vda loop=/images/root.img, the board's disk.img
 #   image  root=/dev/vda loop=/images/root.sqfs roothash=… blkasm.overlay=tmpfs:
 #          the demo root as squashfs, its verity tree in the sidecar
 #          root.verity, under a RAM overlay (roimg-demo.img, made by
-#          rootfs/roimage.sh); blkasm only
+#          rootfs/roimage.sh); dracut boots the same squashfs through
+#          dmsquash-live (root=live:/dev/vda, no verity)
 #   stack  root=/dev/mapper/blkasm-root: a thin volume in a pool on an md
 #          raid1 of two loop images on the disk (made once, here, by a
 #          boot of the test root: tests/board/guest/bench_prepare.sh)
 #   plain  root=/dev/vda, the demo root's own image as the disk
 #   md     the demo root on an md raid1 of two virtio disks (made by
 #          mdadm --create in the same preparing boot); root=/dev/md0,
-#          initramfs-tools root=UUID=... (its mdadm hook assembles the
-#          array as md127 through udev)
-# Debian's initramfs-tools has no loop= (Ubuntu's has) and no thin volume
-# without lvm2: it boots the plain and md layouts only.
+#          initramfs-tools and dracut root=UUID=... (their udev rules
+#          assemble the array as md127)
+# Which peer boots which layout, and why not: peers.subr (supported).
+# BENCH_BOOT_SMP=0 leaves out the second set of boots on a two-CPU board
+# (QEMU -smp 2: blkasm and the busybox script on the loop layout).
 # Every boot has "quiet" (console loglevel 4, as Debian installs GRUB) and
 # demo.dmesg: the demo root's init prints the kernel's log at the end, and
 # the intervals are taken from its timestamps (see the report's
@@ -61,13 +61,16 @@ OUT=$(realpath -m "$3")
 PNG=${OUT%.md}.png
 RUNS=${BENCH_BOOT_RUNS:-5}
 SRUNS=${BENCH_SCALE_RUNS:-5}
+SMP=${BENCH_BOOT_SMP:-1}
 W=$(dirname "$OUT")/boot-work
 DATA=$W/samples		# CONFIG KEY VALUE, one sample a line
 SCALE=$W/scale		# KIND N ms|hwm VALUE
 FAILS=$W/failures
 FS_UUID=0b1ca5a0-0000-4000-8000-000000000001	# rootfs/root-image.sh
 LAYOUTS="loop image stack plain md"
-TOOLS="blkasm busybox itools"
+MD_UUID=	# the md layout's array (mdadm --examine of its first member)
+# shellcheck source=tests/bench/peers.subr
+. "$TOP/tests/bench/peers.subr"	# TOOLS PEERS, each tool's boot
 
 die()
 {
@@ -93,54 +96,12 @@ drives()	# LAYOUT: QEMU -drive options, read-only through snapshot=on
 	echo "$d"
 }
 
-initrd()	# TOOL LAYOUT
-{
-	case $1-$2 in
-	blkasm-stack) echo "$DIR/initramfs-stack.cpio.gz" ;;
-	blkasm-md) echo "$DIR/initramfs-benchmd.cpio.gz" ;;
-	blkasm-*) echo "$DIR/initramfs.cpio.gz" ;;
-	busybox-*) echo "$DIR/peer-busybox.cpio.gz" ;;
-	itools-*) echo "$DIR/peer-itools.img" ;;
-	esac
-}
-
-root_args()	# TOOL LAYOUT: the layout's part of the kernel command line
-{
-	[ "$1" != busybox ] || printf 'peer.layout=%s ' "$2"
-	case $1-$2 in
-	*-loop) echo "root=/dev/vda loop=/images/root.img rw" ;;
-	*-image) echo "root=/dev/vda loop=/images/root.sqfs roothash=$SQFS_HASH blkasm.overlay=tmpfs rw" ;;
-	*-stack) echo "root=/dev/mapper/blkasm-root rw" ;;
-	*-plain) echo "root=/dev/vda rw" ;;
-	itools-md) echo "root=UUID=$FS_UUID rw" ;;
-	busybox-md) echo "root=/dev/md0 rw peer.md=/dev/vda,/dev/vdb" ;;
-	*-md) echo "root=/dev/md0 rw" ;;
-	esac
-}
-
-supported()	# TOOL LAYOUT
-{
-	case $1-$2 in
-	itools-loop | itools-stack | itools-image | busybox-image) return 1 ;;
-	esac
-	return 0
-}
-
-unsupported_why()	# TOOL LAYOUT
-{
-	case $1-$2 in
-	*-image) echo "blkasm's own image layout: the peers have no roothash=/overlay path here" ;;
-	*-loop) echo "Debian 12 has no loop=" ;;
-	*) echo "no thin volumes without lvm2" ;;
-	esac
-}
-
 # What / must be mounted from in the demo root (its "root:" line).
 root_re()	# LAYOUT
 {
 	case $1 in
 	loop) echo '^root: /dev/loop[0-9]+ / ext4 ' ;;
-	image) echo '^root: overlay / overlay ' ;;
+	image) echo '^root: (overlay|LiveOS_rootfs) / overlay ' ;;	# dracut names it
 	stack) echo '^root: /dev/(mapper/blkasm-root|dm-[0-9]+) / ext4 ' ;;
 	plain) echo '^root: /dev/vda / ext4 ' ;;
 	md) echo '^root: /dev/md[0-9]+ / ext4 ' ;;
@@ -174,6 +135,13 @@ prepare_layouts()
 	truncate -s 64M "$W/md-a.img" "$W/md-b.img"
 	test_boot bench_prepare 400 "" -d "$W/stack-disk.img" -d "$W/md-a.img" -d "$W/md-b.img"
 	grep -aq '^BENCH-PREPARED' "$W/bench_prepare.log" || die "no BENCH-PREPARED"
+	md_uuid
+}
+
+md_uuid()
+{
+	MD_UUID=$(mdadm --examine --export "$W/md-a.img" | sed -n 's/^MD_UUID=//p')
+	[ -n "$MD_UUID" ] || die "no md superblock on $W/md-a.img"
 }
 
 # The thin volume sizes of the scale table that the thin benchmark of this
@@ -188,6 +156,11 @@ thin_reuse()
 scale_boot()
 {
 	local thins=1+16+64+256
+	if [ "$SRUNS" = 0 ]; then
+		THIN_SOURCE="not measured (BENCH_SCALE_RUNS=0)"
+		: > "$SCALE"
+		return
+	fi
 	if thin_reuse; then
 		thins=1
 		THIN_SOURCE="N = 16, 64, 256 from the thin benchmark's samples ($(realpath --relative-to="$TOP" "$O/bench/thin-work/samples") of $(date -u -r "$O/bench/thin-work/samples" '+%H:%M UTC'), tests/board/guest/thin_bench.sh, same definition, $(grep -c '^blkasm thin256 ' "$O/bench/thin-work/samples") runs); N = 1 from bench_scale"
@@ -222,48 +195,47 @@ sample() { echo "$1 $2 $3" >> "$DATA"; }
 
 sub_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", a - b }'; }
 
-# boot_one TOOL LAYOUT ROUND: one boot, checked; its figures into $DATA.
+# boot_one TOOL LAYOUT ROUND [CPUS]: one boot, checked; its figures into
+# $DATA, as configuration TOOL-LAYOUT (TOOL-LAYOUT-smp2 on two CPUs).
 boot_one()
 {
-	local tool=$1 layout=$2 log=$W/boot-$1-$2-$3.log rc=0 t0 t1 k u0 u1 e r s end
+	local tool=$1 layout=$2 cpus=${4:-1} c=$1-$2 rc=0 t0 t1 k u0 u1 e r s log q
+	[ "$cpus" = 1 ] || c=$c-smp$cpus
+	log=$W/boot-$c-$3.log
+	q=$(drives "$layout")
+	[ "$cpus" = 1 ] || q="$q -smp $cpus"
 	t0=$(now_us)
-	# shellcheck disable=SC2046 # drives() is a word list
-	"$TOP/rootfs/boot.sh" -q -l "$log" -t 120 -N -Q "$(drives "$layout")" \
+	"$TOP/rootfs/boot.sh" -q -l "$log" -t "$(boot_timeout "$tool")" -N -Q "$q" \
 		-r "$(initrd "$tool" "$layout")" \
 		-c "console=ttyS0 panic=-1 quiet $(root_args "$tool" "$layout") demo.dmesg" "$DIR" || rc=$?
 	t1=$(now_us)
 	if [ "$rc" != 0 ] || ! grep -aq '^BLKASM-ROOT-OK' "$log" ||
 			! grep -aEq "$(root_re "$layout")" "$log" || ! grep -aq '^DEMO-DMESG-END' "$log"; then
-		echo "$tool $layout round $3: boot.sh exited $rc, root reached: $(grep -ac '^BLKASM-ROOT-OK' "$log"), $(grep -a '^root:' "$log") (console: $log)" >> "$FAILS"
-		echo "boot_bench: $tool on $layout failed (console: $log)" >&2
+		echo "$c round $3: boot.sh exited $rc, root reached: $(grep -ac '^BLKASM-ROOT-OK' "$log"), $(grep -a '^root:' "$log") (console: $log)" >> "$FAILS"
+		echo "boot_bench: $tool on $layout ($cpus CPU) failed (console: $log)" >&2
 		return
 	fi
-	case $tool in
-	blkasm) end='blkasm: ready in ' ;;
-	busybox) end='peer-busybox: switch_root' ;;
-	itools) end='peer-itools: switch_root' ;;
-	esac
 	k=$(ts 'Linux version' "$log")
 	u0=$(ts 'Trying to unpack rootfs image as initramfs' "$log")
 	u1=$(ts 'Freeing initrd memory' "$log")
 	s=$(ts 'Run /init as init process' "$log")
-	e=$(ts "$end" "$log")
+	e=$(ts "$(end_marker "$tool")" "$log")
 	r=$(ts 'demo-root: init started' "$log")
 	if [ -z "$k" ] || [ -z "$s" ] || [ -z "$e" ] || [ -z "$r" ]; then
-		echo "$tool $layout round $3: markers missing from the kernel log (log wrapped?) (console: $log)" >> "$FAILS"
+		echo "$c round $3: markers missing from the kernel log (log wrapped?) (console: $log)" >> "$FAILS"
 		return
 	fi
-	local c=$tool-$layout
 	sample "$c" kinit "$s"
 	[ -z "$u0" ] || [ -z "$u1" ] || sample "$c" unpack "$(sub_ms "$u1" "$u0")"
 	sample "$c" initend "$(sub_ms "$e" "$s")"
 	sample "$c" toroot "$(sub_ms "$r" "$e")"
 	sample "$c" total "$r"
 	sample "$c" wall "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1000 }')"
-	case $tool in
-	blkasm) blkasm_figures "$c" "$log" "$s" ;;
-	busybox) sample "$c" shell "$(sub_ms "$(ts 'peer-busybox: init started' "$log")" "$s")" ;;
-	esac
+	if [ "$tool" = blkasm ]; then
+		blkasm_figures "$c" "$log" "$s"
+	else
+		peer_figures "$tool" "$c" "$log" "$s"
+	fi
 	rm -f "$log"	# kept only when it failed
 }
 
@@ -288,13 +260,18 @@ boot_all()
 {
 	local r=1 t l n=0
 	for l in $LAYOUTS; do for t in $TOOLS; do supported "$t" "$l" && n=$((n + 1)); done; done
-	echo "boot_bench: $RUNS rounds of $n boots (every tool on every layout it supports, in turn)" >&2
+	n="$n boots"
+	[ "$SMP" = 0 ] || n="$n + $(set -- $SMP_TOOLS; echo $#) on two CPUs"
+	echo "boot_bench: $RUNS rounds of $n (every tool on every layout it supports, in turn)" >&2
 	while [ "$r" -le "$RUNS" ]; do
 		for l in $LAYOUTS; do
 			for t in $TOOLS; do
 				supported "$t" "$l" && boot_one "$t" "$l" "$r"
 			done
 		done
+		if [ "$SMP" != 0 ]; then
+			for t in $SMP_TOOLS; do boot_one "$t" loop "$r" 2; done
+		fi
 		echo "boot_bench: round $r of $RUNS done" >&2
 		r=$((r + 1))
 	done
@@ -359,14 +336,6 @@ layout_name()
 	esac
 }
 
-tool_name()
-{
-	case $1 in
-	blkasm) echo "blkasm" ;;
-	busybox) echo "busybox sh + Debian losetup/mdadm/dmsetup" ;;
-	itools) echo "Debian initramfs-tools" ;;
-	esac
-}
 
 split_table()
 {
@@ -395,7 +364,7 @@ ratio_table()
 	echo "| layout | peer | /init → switch_root: blkasm ÷ peer | kernel start → /init | switch_root → root's init | kernel start → root's init |"
 	echo "|---|---|---:|---:|---:|---:|"
 	for l in $LAYOUTS; do
-		for p in busybox itools; do
+		for p in $PEERS; do
 			supported "$p" "$l" || continue
 			printf '| %s | %s | %s | %s | %s | %s |\n' "$l" "$(tool_name "$p")" \
 				"$(ratio "$(med "blkasm-$l" initend)" "$(med "$p-$l" initend)")" \
@@ -560,6 +529,11 @@ chart()
 				printf '"%s\\n%s" %s %s %s\n' "$l" "$t" "$(med "$c" kinit)" "$(med "$c" initend)" "$(med "$c" toroot)"
 			done
 		done
+		for t in $SMP_TOOLS; do
+			c=$t-loop-smp2
+			[ -n "$(med "$c" total)" ] || continue
+			printf '"loop, 2 CPUs\\n%s" %s %s %s\n' "$t" "$(med "$c" kinit)" "$(med "$c" initend)" "$(med "$c" toroot)"
+		done
 	} > "$W/chart.dat"
 	gnuplot -e "data='$W/chart.dat'; out='$PNG'" "$TOP/tests/bench/boot.gp" ||
 		echo "boot_bench: gnuplot failed" >&2
@@ -571,16 +545,16 @@ report()
 	qemu=$("$QEMU" --version | head -n 1)
 	host=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	kver=$(cat "$DIR/kernel/kver")
-	echo "# Boot time: blkasm against a busybox script and Debian's initramfs-tools"
+	echo "# Boot time: blkasm against a busybox script and Debian's initramfs-tools, dracut and tiny-initramfs"
 	echo
 	echo "| | |"
 	echo "|---|---|"
 	echo "| date | $DATE (the end of the run) |"
-	echo "| guest | $BOARD: Debian kernel $kver (vmlinux through PVH), 1 CPU, 512 MiB; command line \`console=ttyS0 panic=-1 quiet ROOT… demo.dmesg\` |"
+	echo "| guest | $BOARD: Debian kernel $kver (vmlinux through PVH), 1 CPU (and 2 for the two-CPU rows: QEMU \`-smp 2\`), 512 MiB; command line \`console=ttyS0 panic=-1 quiet ROOT… demo.dmesg\` |"
 	echo "| QEMU | $qemu, \`$QEMU_ARGS\` (TCG: every instruction emulated) |"
 	echo "| host | $(nproc) × $host, kernel $(uname -r); load average $LOAD0 at the start, $LOAD1 at the end (other work shares this machine) |"
 	echo "| blkasm | $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo '?'), static musl, $(stat -c %s "$DIR/blkasm") bytes |"
-	echo "| peers | busybox $("$DIR/busybox/busybox" 2>&1 | head -n 1 | awk '{ print $2 }') with Debian 12's $(grep -E '^(mount|mdadm|dmsetup)=' "$DIR/peer-busybox.cpio.gz.tools/packages" 2>/dev/null | tr '\n' ' ')(losetup is in mount); Debian initramfs-tools $(dpkg-query -W -f='${Version}' initramfs-tools 2>/dev/null), mdadm $(dpkg-query -W -f='${Version}' mdadm 2>/dev/null) (its hook), udev $(dpkg-query -W -f='${Version}' udev 2>/dev/null) |"
+	echo "| peers | $(peer_versions) |"
 	echo "| runs | $RUNS boots of each tool on each layout, taken in turn (round-robin); whole benchmark ${WALL} s |"
 	echo
 	echo "## Boot split"
@@ -603,7 +577,13 @@ report()
 	echo "  to /dev/kmsg just before \`exec switch_root\`), initramfs-tools'"
 	echo "  \"peer-itools: switch_root\" (a script of the last init-bottom stage, after"
 	echo "  udev's, added through a private copy of /etc/initramfs-tools: what is"
-	echo "  left after it is moving /run and \`exec run-init\`)."
+	echo "  left after it is moving /run and \`exec run-init\`), dracut's \"peer-dracut:"
+	echo "  switch_root\" (an ExecStartPre of initrd-switch-root.service: next comes"
+	echo "  \`systemctl switch-root\`; its hooks end earlier, see below), and for"
+	echo "  tiny-initramfs, which has no hook (one C program), the kernel's"
+	echo "  \"EXT4-fs (vda): mounted filesystem\" for its mount of the root (what is"
+	echo "  left after it is moving /dev and /proc and switching: those fall in the"
+	echo "  next interval)."
 	echo "- **switch_root → root's init**: from that line to \"demo-root: init"
 	echo "  started\", the first line of the demo root's /sbin/init"
 	echo "  (rootfs/init.sh writes it to /dev/kmsg before anything else). It holds"
@@ -616,15 +596,44 @@ report()
 	echo "(tests/board/guest/bench_prepare.sh: blkasm's stack plan, then the demo"
 	echo "root copied into the thin volume; \`mdadm --create --assume-clean\` of a"
 	echo "raid1 holding the demo root); every boot attaches them with"
-	echo "\`snapshot=on\`, so each starts from the same bytes. **Debian 12's"
-	echo "initramfs-tools has no \`loop=\` support (Ubuntu's has) and no thin volume"
-	echo "without lvm2: it booted only the layouts it supports, plain \`root=/dev/vda\`"
-	echo "and the md raid1 (\`root=UUID=…\`, assembled by its mdadm hook through"
-	echo "udev's incremental rules as md127).** The busybox peer and blkasm booted"
-	echo "loop, stack, plain and md; the image layout is blkasm's alone."
+	echo "\`snapshot=on\`, so each starts from the same bytes. Every tool booted"
+	echo "every layout it supports; what a peer cannot boot, and why, is in the"
+	echo "table's \"not supported\" rows. In short: **Debian 12's initramfs-tools has"
+	echo "no \`loop=\` (Ubuntu's has) and neither it nor dracut makes a thin volume"
+	echo "without lvm2; dracut has no \`loop=\` either (dmsquash-live boots an image"
+	echo "file only as a read-only live root under an overlay); tiny-initramfs mounts"
+	echo "kernel device names and UUIDs only (no md, dm or loop).** The image layout"
+	echo "is blkasm's and dracut's: dracut boots the same squashfs file on the same"
+	echo "disk through dmsquash-live (\`root=live:/dev/vda rd.live.dir=images"
+	echo "rd.live.squashimg=root.sqfs rd.live.overlay.overlayfs=1\`: the disk"
+	echo "mounted, the file on a loop device, overlayfs on tmpfs) **but without"
+	echo "dm-verity**: dmsquash-live has no verity for a squashfs file and systemd's"
+	echo "\`roothash=\` wants the data on a block device of its own, so dracut does"
+	echo "less work there than blkasm (no hash tree read, no verified reads)."
 	echo "Each tool's command line is what its users would write: blkasm and the"
 	echo "busybox script \`root=/dev/md0\` (the script also gets the members,"
-	echo "\`peer.md=/dev/vda,/dev/vdb\`), initramfs-tools \`root=UUID=\`."
+	echo "\`peer.md=/dev/vda,/dev/vdb\`), initramfs-tools \`root=UUID=\`, dracut"
+	echo "\`root=UUID=… rd.md.uuid=…\` (it assembles only the arrays named, as its"
+	echo "host-only mode writes them), assembled by udev as md127 in both."
+	echo "dracut's image is its Debian default (no host-only mode, every storage"
+	echo "and filesystem module of the kernel, systemd as the initramfs's init)."
+	echo "From its last hook (cleanup, after pre-pivot) to its switch_root marker,"
+	echo "systemd stops the initramfs's services: $(for l in $LAYOUTS; do supported dracut "$l" && printf '%s %s ms, ' "$l" "$(cell "dracut-$l" hooks)"; done | sed 's/, $//') (median (min–max))."
+	echo
+	echo "## Two virtual CPUs"
+	echo
+	echo "Real boards have several cores: the loop layout again on the same board"
+	echo "with QEMU \`-smp 2\` (TCG runs one host thread per virtual CPU; this host"
+	echo "has $(nproc) CPUs, shared with other work), in the same rounds as the rest, for blkasm"
+	echo "and the busybox script, next to their one-CPU boots above."
+	echo
+	if [ "$SMP" = 0 ]; then
+		echo "Not run (BENCH_BOOT_SMP=0)."
+	else
+		smp_table
+		echo
+		smp_ratios
+	fi
 	echo
 	echo "## blkasm ÷ each peer (medians)"
 	echo
@@ -726,8 +735,8 @@ main()
 	[ "$ARCH" = "$(uname -m)" ] ||
 		die "the peers take Debian's binaries of this host: run it with BOARD=qemu-$(uname -m)"
 	for f in blkasm root.img disk.img test-disk.img initramfs.cpio.gz initramfs-stack.cpio.gz \
-			initramfs-benchmd.cpio.gz peer-busybox.cpio.gz peer-itools.img roimg-demo.img \
-			roimg-demo.env; do
+			initramfs-benchmd.cpio.gz peer-busybox.cpio.gz peer-itools.img peer-dracut.img \
+			peer-tirfs.img roimg-demo.img roimg-demo.env; do
 		[ -f "$DIR/$f" ] || die "no $DIR/$f (make bench builds it)"
 	done
 	SQFS_HASH=$(sed -n 's/^SQFS_HASH=//p' "$DIR/roimg-demo.env")
@@ -744,7 +753,7 @@ main()
 		WALL=$(( (t1 - t0) / 1000000 ))
 		LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 		DATE=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
-		declare -p LOAD0 LOAD1 WALL THIN_SOURCE RUNS SRUNS DATE > "$W/run.env"
+		declare -p LOAD0 LOAD1 WALL THIN_SOURCE RUNS SRUNS SMP DATE > "$W/run.env"
 	else
 		[ -f "$W/run.env" ] || die "no run to report on in $W"
 		# shellcheck disable=SC1091

@@ -4,8 +4,9 @@
 # plan (tests/board/loop-plan.conf), the full stack
 # (tests/board/guest/stack-plan.conf) and the board's plain image (both
 # module lists, no plan), next to the peers of the boot benchmark: the
-# busybox peer (rootfs/peer-busybox.sh) and Debian's initramfs-tools
-# (rootfs/peer-itools.sh), all for the same kernel.
+# busybox peer (rootfs/peer-busybox.sh), Debian's initramfs-tools
+# (rootfs/peer-itools.sh), dracut (rootfs/peer-dracut.sh) and
+# tiny-initramfs (rootfs/peer-tirfs.sh), all for the same kernel.
 #
 # usage: size_bench.sh BOARD_DIR OUT
 # Writes OUT (Markdown) and prints it. Compressed: the file's size;
@@ -40,7 +41,10 @@ mkdir -p "$(dirname "$out")"
 	echo "the board image without a plan every module of both board lists. The"
 	echo "busybox peer packs the board lists and Debian's losetup, mdadm and"
 	echo "dmsetup with their libraries; initramfs-tools packs what its defaults"
-	echo "take (MODULES=most, zstd)."
+	echo "take (MODULES=most, zstd); dracut too (no host-only mode: every storage"
+	echo "and filesystem module, systemd, udev, mdadm, dm, crypt...; dmsquash-live"
+	echo "added, no early microcode; the compression it picks); tiny-initramfs its"
+	echo "static /init and the board's boot list with its dependencies (gzip)."
 	echo
 	echo "| tool | image (compression) | compressed | unpacked (cpio stream) | files |"
 	echo "|---|---|---:|---:|---:|"
@@ -49,5 +53,7 @@ mkdir -p "$(dirname "$out")"
 	row "blkasm-initramfs: board lists, no plan" "$dir/initramfs.cpio.gz"
 	row "busybox peer" "$dir/peer-busybox.cpio.gz"
 	row "Debian initramfs-tools" "$dir/peer-itools.img"
+	row "Debian dracut" "$dir/peer-dracut.img"
+	row "Debian tiny-initramfs" "$dir/peer-tirfs.img"
 } > "$out"
 cat "$out"
