@@ -254,6 +254,35 @@ static int run_plan(struct boot *b, const char *only)
 	return r;
 }
 
+/*
+ * blkasm.slots=: root= on /host first, then the slot state there names the
+ * image that loop= binds (init/slotboot.c).
+ */
+static int pick_slot(struct boot *b)
+{
+	char image[320];
+	struct plan_opt *o;
+	char *v;
+	int i, r;
+
+	r = run_plan(b, HOST_NODE);
+	if (r == 0)
+		r = slotboot_pick(&b->bp, image, sizeof(image), b->why, sizeof(b->why));
+	if (r < 0)
+		return r;
+	i = plan_find(&b->plan, IMAGE_NODE);
+	o = i < 0 ? NULL : (struct plan_opt *)plan_opt(&b->plan.nodes[i], "file");
+	v = strdup(image);
+	if (!o || !o->nvalues || !v) {
+		free(v);
+		fail(b, "%s", "out of memory");
+		return -ENOMEM;
+	}
+	free(o->values[0].text);
+	o->values[0].text = v;
+	return 0;
+}
+
 static int assemble(struct boot *b)
 {
 	int r;
@@ -270,6 +299,8 @@ static int assemble(struct boot *b)
 		if (r == 0)
 			maybe_break(b, BREAK_PREMOUNT);
 	}
+	if (r == 0 && b->bp.slots[0])
+		r = pick_slot(b);
 	if (r == 0)
 		r = run_plan(b, NULL);
 	return finish_modules(b, r);

@@ -3,6 +3,7 @@
 #define BLKASM_INIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cmdline.h"
@@ -35,6 +36,15 @@ int rootplan_add(struct plan *p, const struct boot_params *bp);
  */
 int rootplan_build(struct plan *p, const struct boot_params *bp, const char *conf,
 		   bool optional, char *why, size_t size);
+
+/*
+ * init/slotboot.c: with blkasm.slots=, once root= is on HOST_DIR: picks the
+ * slot, takes a try off (written and synced), and writes the slot's image
+ * path (HOST_DIR + loop= with {slot} replaced) to image. 0, or -errno with
+ * why saying what stops the boot.
+ */
+int slotboot_pick(const struct boot_params *bp, char *image, size_t isize, char *why,
+		  size_t size);
 
 /* init/early.c */
 int early_mounts(void);

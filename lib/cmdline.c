@@ -265,6 +265,9 @@ static const struct param {
 	{ "blkasm.overlay", VALUE, cmdline_overlay },
 	{ "blkasm.hashoffset", VALUE, cmdline_hashoffset },
 	{ "blkasm.oncorruption", VALUE, cmdline_oncorruption },
+	{ "blkasm.slots", VALUE, cmdline_slots },
+	{ "blkasm.slot", VALUE, cmdline_slot },
+	{ "blkasm.slotfallback", VALUE, cmdline_slotfallback },
 	{ "blkasm.timeout", VALUE, p_timeout },
 	{ "blkasm.debug", FLAG, p_debug },
 	{ "blkasm.break", VALUE, p_break },
@@ -305,7 +308,8 @@ static const char *apply(struct boot_params *bp, const char *name, const char *v
 	}
 	if (!strncmp(name, "blkasm.", 7))
 		return "a known blkasm parameter: blkasm.conf=, blkasm.overlay=, "
-		       "blkasm.hashoffset=, blkasm.oncorruption=, blkasm.timeout=, "
+		       "blkasm.hashoffset=, blkasm.oncorruption=, blkasm.slots=, "
+		       "blkasm.slot=, blkasm.slotfallback=, blkasm.timeout=, "
 		       "blkasm.debug, blkasm.break=, blkasm.shell";
 	return NULL;	/* someone else's parameter */
 }

@@ -3,6 +3,7 @@
 #define BLKASM_CMDLINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "devspec.h"
@@ -46,6 +47,16 @@ struct boot_params {
 	uint64_t hash_offset;
 	char on_corruption[16];	/* error, restart, panic, log; "" for the default */
 	unsigned int roothash_col, hashoffset_col, oncorruption_col;
+	/*
+	 * blkasm.slots=: A/B root slots. The slot state file on root= picks
+	 * the slot whose name replaces {slot} in loop=; blkasm.slot= boots
+	 * one slot this time only; blkasm.slotfallback= is the slot booted
+	 * when the state cannot be read (else the rescue shell).
+	 */
+	char slots[256];	/* the state file's path on root=, "" if none */
+	char slot[24];
+	char slot_fallback[24];
+	unsigned int slots_col, slot_col, fallback_col, loop_col;
 	char conf[256];		/* blkasm.conf=, "" for the default */
 	uint32_t timeout_s;	/* blkasm.timeout=, the whole boot's deadline */
 	bool debug;
@@ -77,5 +88,11 @@ struct cmdline_error {
 int cmdline_parse(const char *line, struct boot_params *bp, struct cmdline_error *err);
 
 const char *cmdline_break_name(enum boot_break b);
+/*
+ * loop= with {slot} replaced by name, the slot's image path on root=.
+ * Returns 0, -EINVAL (no {slot} in loop=) or -ENAMETOOLONG.
+ */
+int cmdline_slot_image(const struct boot_params *bp, const char *name, char *buf,
+		       size_t size);
 
 #endif

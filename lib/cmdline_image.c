@@ -96,6 +96,14 @@ void cmdline_note_column(struct boot_params *bp, const char *name, unsigned int 
 		bp->hashoffset_col = col;
 	else if (!strcmp(name, "blkasm.oncorruption"))
 		bp->oncorruption_col = col;
+	else if (!strcmp(name, "blkasm.slots"))
+		bp->slots_col = col;
+	else if (!strcmp(name, "blkasm.slot"))
+		bp->slot_col = col;
+	else if (!strcmp(name, "blkasm.slotfallback"))
+		bp->fallback_col = col;
+	else if (!strcmp(name, "loop"))
+		bp->loop_col = col;
 }
 
 int cmdline_together(const struct boot_params *bp, struct cmdline_error *err)
@@ -134,5 +142,5 @@ int cmdline_together(const struct boot_params *bp, struct cmdline_error *err)
 			     "after its data)");
 		return -EINVAL;
 	}
-	return 0;
+	return cmdline_slots_together(bp, err);
 }

@@ -26,6 +26,12 @@ const char *cmdline_overlay(struct boot_params *bp, const char *v);
 const char *cmdline_roothash(struct boot_params *bp, const char *v);
 const char *cmdline_hashoffset(struct boot_params *bp, const char *v);
 const char *cmdline_oncorruption(struct boot_params *bp, const char *v);
+/* The A/B slot parameters (cmdline_slot.c). */
+const char *cmdline_slots(struct boot_params *bp, const char *v);
+const char *cmdline_slot(struct boot_params *bp, const char *v);
+const char *cmdline_slotfallback(struct boot_params *bp, const char *v);
+/* What only the whole line shows about slots. 0, or -EINVAL with err filled. */
+int cmdline_slots_together(const struct boot_params *bp, struct cmdline_error *err);
 /* Remembers where a parameter that cmdline_together may blame was. */
 void cmdline_note_column(struct boot_params *bp, const char *name, unsigned int col);
 /* What only the whole line shows. 0, or -EINVAL with err filled. */

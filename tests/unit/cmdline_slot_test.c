@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* The A/B slot parameters of the kernel command line (lib/cmdline_slot.c). */
+#include "cmdline.h"
+
+#include <atf-c.h>
+#include <errno.h>
+#include <string.h>
+
+#define NAME "a slot name: 1-23 of a-z 0-9 _ - (not starting with -)"
+#define NEED_SLOTS "blkasm.slots= too (the slot state file on root=)"
+#define NEED_MARK "loop= too, with {slot} once where the slot's name goes " \
+		  "(loop=/images/root-{slot}.img)"
+
+static struct boot_params bp;
+static struct cmdline_error err;
+
+static void parse_ok(const char *line)
+{
+	int r = cmdline_parse(line, &bp, &err);
+
+	ATF_REQUIRE_EQ_MSG(r, 0, "'%s': %d at column %u (%s): expected %s", line, r,
+			   err.column, err.param, err.expected ? err.expected : "?");
+}
+
+/* line is refused at column col, naming param, expecting want. */
+static void parse_bad(const char *line, unsigned int col, const char *param, const char *want)
+{
+	ATF_REQUIRE_EQ_MSG(cmdline_parse(line, &bp, &err), -EINVAL, "'%s' accepted", line);
+	ATF_CHECK_EQ_MSG(err.column, col, "'%s': column %u", line, err.column);
+	ATF_CHECK_STREQ(err.param, param);
+	ATF_CHECK_STREQ(err.expected, want);
+}
+
+ATF_TC_WITHOUT_HEAD(slots_taken);
+ATF_TC_BODY(slots_taken, tc)
+{
+	char buf[64];
+
+	parse_ok("root=/dev/vda loop=/images/root-{slot}.img blkasm.slots=/boot/slots "
+		 "blkasm.slot=b blkasm.slotfallback=a_1");
+	ATF_CHECK_STREQ(bp.slots, "/boot/slots");
+	ATF_CHECK_STREQ(bp.slot, "b");
+	ATF_CHECK_STREQ(bp.slot_fallback, "a_1");
+	ATF_REQUIRE_EQ(cmdline_slot_image(&bp, "b", buf, sizeof(buf)), 0);
+	ATF_CHECK_STREQ(buf, "/images/root-b.img");
+	ATF_CHECK_EQ(cmdline_slot_image(&bp, "b", buf, 10), -ENAMETOOLONG);
+	/* Without blkasm.slots= nothing changes. */
+	parse_ok("root=/dev/vda loop=/images/root.img");
+	ATF_CHECK_STREQ(bp.slots, "");
+	ATF_CHECK_EQ(cmdline_slot_image(&bp, "b", buf, sizeof(buf)), -EINVAL);
+}
+
+ATF_TC_WITHOUT_HEAD(slots_refused);
+ATF_TC_BODY(slots_refused, tc)
+{
+	parse_bad("root=/dev/vda loop=/i/r-{slot}.img", 15, "loop=/i/r-{slot}.img",
+		  "blkasm.slots= too (the slot state file that picks the name for {slot}), "
+		  "or an image path without {slot}");
+	parse_bad("root=/dev/vda loop=/i/r.img blkasm.slots=/s", 29, "blkasm.slots=/s", NEED_MARK);
+	parse_bad("root=/dev/vda loop=/i/{slot}{slot} blkasm.slots=/s", 36, "blkasm.slots=/s",
+		  NEED_MARK);
+	parse_bad("root=/dev/vda blkasm.slots=s", 15, "blkasm.slots=s",
+		  "the absolute path of the slot state file on root=");
+	parse_bad("root=/dev/vda blkasm.slot=b", 15, "blkasm.slot=b", NEED_SLOTS);
+	parse_bad("root=/dev/vda blkasm.slotfallback=a", 15, "blkasm.slotfallback=a", NEED_SLOTS);
+	parse_bad("blkasm.slot=B", 1, "blkasm.slot=B", NAME);
+	parse_bad("blkasm.slot=-a", 1, "blkasm.slot=-a", NAME);
+	parse_bad("blkasm.slotfallback=abcdefghijklmnopqrstuvwx", 1,
+		  "blkasm.slotfallback=abcdefghijklmnopqrstuvwx", NAME);
+	parse_bad("root=/dev/vda loop=/r-{slot}.img blkasm.slots=/s roothash="
+		  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 34,
+		  "blkasm.slots=/s", "no roothash= (each slot's image has a root hash of its own)");
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, slots_taken);
+	ATF_TP_ADD_TC(tp, slots_refused);
+	return atf_no_error();
+}
