@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The A/B slot parameters of the kernel command line (lib/cmdline_slot.c). */
 #include "cmdline.h"
+#include "cmdline_fixture.h"
 
 #include <atf-c.h>
 #include <errno.h>
@@ -10,17 +11,6 @@
 #define NEED_SLOTS "blkasm.slots= too (the slot state file on root=)"
 #define NEED_MARK "loop= too, with {slot} once where the slot's name goes " \
 		  "(loop=/images/root-{slot}.img)"
-
-static struct boot_params bp;
-static struct cmdline_error err;
-
-static void parse_ok(const char *line)
-{
-	int r = cmdline_parse(line, &bp, &err);
-
-	ATF_REQUIRE_EQ_MSG(r, 0, "'%s': %d at column %u (%s): expected %s", line, r,
-			   err.column, err.param, err.expected ? err.expected : "?");
-}
 
 /* line is refused at column col, naming param, expecting want. */
 static void parse_bad(const char *line, unsigned int col, const char *param, const char *want)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "cmdline.h"
+#include "cmdline_fixture.h"
 
 #include <atf-c.h>
 #include <errno.h>
@@ -22,17 +23,6 @@
 #define OVERLAY "tmpfs, tmpfs:SIZE (512M, 2G) or the absolute path of a folder on root="
 #define OVL_CHARS "a folder whose path has no ',', ':' or '\\' (overlayfs cannot take them)"
 #define OVL_LOOP "loop= too (a folder upper layer lies on root= beside the image), or tmpfs"
-
-static struct boot_params bp;
-static struct cmdline_error err;
-
-static void parse_ok(const char *line)
-{
-	int r = cmdline_parse(line, &bp, &err);
-
-	ATF_REQUIRE_EQ_MSG(r, 0, "'%s': %d at column %u (%s): expected %s", line, r,
-			   err.column, err.param, err.expected ? err.expected : "?");
-}
 
 /* Repeats c n times after prefix, in a static buffer. */
 static const char *longer(const char *prefix, char c, size_t n, const char *suffix)
