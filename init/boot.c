@@ -258,25 +258,13 @@ static int run_plan(struct boot *b, const char *only)
 	return r;
 }
 
-/*
- * blkasm.slots=: root= on /host first, then the slot state there names the
- * image that loop= binds (init/slotboot.c).
- */
-static int pick_slot(struct boot *b)
+/* Sets node's option key (its first value) to value. */
+static int reset_opt(struct boot *b, const char *node, const char *key, const char *value)
 {
-	char image[320];
-	struct plan_opt *o;
-	char *v;
-	int i, r;
+	int i = plan_find(&b->plan, node);
+	struct plan_opt *o = i < 0 ? NULL : (struct plan_opt *)plan_opt(&b->plan.nodes[i], key);
+	char *v = strdup(value);
 
-	r = run_plan(b, HOST_NODE);
-	if (r == 0)
-		r = slotboot_pick(&b->bp, image, sizeof(image), b->why, sizeof(b->why));
-	if (r < 0)
-		return r;
-	i = plan_find(&b->plan, IMAGE_NODE);
-	o = i < 0 ? NULL : (struct plan_opt *)plan_opt(&b->plan.nodes[i], "file");
-	v = strdup(image);
 	if (!o || !o->nvalues || !v) {
 		free(v);
 		fail(b, "%s", "out of memory");
@@ -285,6 +273,38 @@ static int pick_slot(struct boot *b)
 	free(o->values[0].text);
 	o->values[0].text = v;
 	return 0;
+}
+
+/*
+ * A/B slots: the state first (root= on /host for blkasm.slots=, the state's
+ * device for blkasm.slotdev=), then the slot's name in loop='s or root='s
+ * {slot} (init/slotboot.c).
+ */
+static int pick_slot(struct boot *b)
+{
+	const struct boot_params *bp = &b->bp;
+	char path[320], name[32], spec[300], text[340];
+	const char *stage = bp->have_slot_dev ? SLOTDEV_NODE : HOST_NODE;
+	int r = run_plan(b, stage);
+
+	if (r < 0)
+		return r;
+	if (bp->have_slot_dev)
+		snprintf(path, sizeof(path), "%s", b->plan.nodes[plan_find(&b->plan, stage)].device);
+	else
+		snprintf(path, sizeof(path), "%s%s", HOST_DIR, bp->slots);
+	r = slotboot_pick(bp, path, name, sizeof(name), b->why, sizeof(b->why));
+	if (r < 0)
+		return r;
+	devspec_str(&bp->root, spec, sizeof(spec));
+	if (cmdline_slot_subst(bp->loop, name, path, sizeof(path)) == 0) {
+		snprintf(text, sizeof(text), "%s%s", HOST_DIR, path);
+		return reset_opt(b, IMAGE_NODE, "file", text);
+	}
+	if (cmdline_slot_subst(spec, name, text, sizeof(text)) == 0)
+		return reset_opt(b, ROOT_DEVICE_NODE, "device", text);
+	fail(b, "slot %s: its image path or device is too long", name);
+	return -ENAMETOOLONG;
 }
 
 static int assemble(struct boot *b)
@@ -297,14 +317,14 @@ static int assemble(struct boot *b)
 		r = build_plan(b);
 	if (r == 0)
 		modload_plan(&b->plan);
+	if (r == 0 && (b->bp.slots[0] || b->bp.have_slot_dev))
+		r = pick_slot(b);
 	if (r == 0 && b->bp.brk == BREAK_PREMOUNT) {
 		/* The root device first, then a shell, then the rest. */
 		r = run_plan(b, ROOT_DEVICE_NODE);
 		if (r == 0)
 			maybe_break(b, BREAK_PREMOUNT);
 	}
-	if (r == 0 && b->bp.slots[0])
-		r = pick_slot(b);
 	if (r == 0)
 		r = run_plan(b, NULL);
 	return finish_modules(b, r);

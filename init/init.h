@@ -26,6 +26,8 @@
 /* With roothash=: the root's verity device, and loop='s sidecar hash file. */
 #define VERITY_NODE "rootverity"
 #define HASH_IMAGE_NODE "roothashimg"
+/* With blkasm.slotdev=: the device that holds the slot state. */
+#define SLOTDEV_NODE "slotdev"
 
 /* init/rootplan.c: adds root=/loop= as nodes. 0, -ENODEV (no root=), -ENOMEM. */
 int rootplan_add(struct plan *p, const struct boot_params *bp);
@@ -38,13 +40,13 @@ int rootplan_build(struct plan *p, const struct boot_params *bp, const char *con
 		   bool optional, char *why, size_t size);
 
 /*
- * init/slotboot.c: with blkasm.slots=, once root= is on HOST_DIR: picks the
- * slot, takes a try off (written and synced), and writes the slot's image
- * path (HOST_DIR + loop= with {slot} replaced) to image. 0, or -errno with
- * why saying what stops the boot.
+ * init/slotboot.c: with blkasm.slots= or blkasm.slotdev=, once the state
+ * at path (a file, or a device's first 8 KiB) can be read: picks the
+ * slot, takes a try off (written and synced), and writes its name. 0, or
+ * -errno with why saying what stops the boot.
  */
-int slotboot_pick(const struct boot_params *bp, char *image, size_t isize, char *why,
-		  size_t size);
+int slotboot_pick(const struct boot_params *bp, const char *path, char *name, size_t nsize,
+		  char *why, size_t size);
 
 /* init/early.c */
 int early_mounts(void);

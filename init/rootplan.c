@@ -130,6 +130,12 @@ int rootplan_add(struct plan *p, const struct boot_params *bp)
 	if (!n || set(n, "device", devspec_str(&bp->root, buf, sizeof(buf))) ||
 	    set(n, "wait", wait))
 		return -ENOMEM;
+	if (bp->have_slot_dev) {
+		n = plan_add_node(p, "device", SLOTDEV_NODE);
+		if (!n || set(n, "device", devspec_str(&bp->slot_dev, buf, sizeof(buf))) ||
+		    set(n, "wait", wait))
+			return -ENOMEM;
+	}
 	if (!bp->loop[0] && bp->roothash[0])
 		return add_verity(p, bp, ROOT_DEVICE_NODE) ? -ENOMEM :
 		       add_top(p, bp, VERITY_NODE, bp->rootfstype, bp->rootflags);
@@ -195,6 +201,8 @@ static const char *taken_by(const struct boot_params *bp, const char *name)
 		return "blkasm.overlay=";
 	if (bp->roothash[0] && (!strcmp(name, VERITY_NODE) || !strcmp(name, HASH_IMAGE_NODE)))
 		return "roothash=";
+	if (bp->have_slot_dev && !strcmp(name, SLOTDEV_NODE))
+		return "blkasm.slotdev=";
 	return NULL;
 }
 

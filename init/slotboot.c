@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A/B root slots at boot (blkasm.slots=): once root= is mounted on /host,
- * the slot state file there picks the slot, one try is taken off a slot
- * not yet marked good (written and synced before its image is even
- * attached), and the slot's name goes into loop='s {slot}. Every choice
+ * A/B root slots at boot (blkasm.slots=, blkasm.slotdev=): once the state
+ * can be read (root= mounted on /host, or the state's device there), it
+ * picks the slot, one try is taken off a slot not yet marked good
+ * (written and synced before the slot's image or device is even looked
+ * at), and the slot's name goes into loop='s or root='s {slot}
+ * (init/boot.c). Every choice
  * is logged with its reason, every change to the state with what changed.
  * A state that cannot be read is never written: blkasm.slotfallback= then
  * names the slot to boot, and without it the boot stops (rescue shell).
@@ -98,17 +100,15 @@ static int choose(const struct boot_params *bp, const char *path, struct slot_st
 	return i;
 }
 
-int slotboot_pick(const struct boot_params *bp, char *image, size_t isize, char *why,
-		  size_t size)
+int slotboot_pick(const struct boot_params *bp, const char *path, char *name, size_t nsize,
+		  char *why, size_t size)
 {
-	char path[320], msg[512], diff[512];
 	const struct slot_loc loc = { .path = path, .off = 0 };
 	struct slot_read_report rep;
 	struct slot_state old, s;
-	const char *name;
+	char msg[512], diff[512];
 	int i, r;
 
-	snprintf(path, sizeof(path), "%s%s", HOST_DIR, bp->slots);
 	r = slot_state_read(&loc, &old, &rep, msg, sizeof(msg));
 	if (r < 0 && !bp->slot_fallback[0]) {
 		snprintf(why, size, "slot state: %.300s; no blkasm.slotfallback= names a slot "
@@ -119,31 +119,26 @@ int slotboot_pick(const struct boot_params *bp, char *image, size_t isize, char 
 		log_err("slot state: %s", msg);
 		log_warn("slot %s: booting the fallback slot (blkasm.slotfallback=); the state "
 			 "is left as it is and no try is counted", bp->slot_fallback);
-		name = bp->slot_fallback;
-	} else {
-		for (int c = 0; c < 2; c++)
-			if (rep.why[c][0])
-				log_warn("slot state %s: copy %d is not valid (the other one is "
-					 "used): %s", path, c, rep.why[c]);
-		s = old;
-		i = choose(bp, path, &s, why, size);
-		if (i < 0)
-			return i;
-		name = s.slots[i].name;
-		if (slot_state_diff(&old, &s, diff, sizeof(diff)) > 0) {
-			r = slot_state_write(&loc, &s, &rep, msg, sizeof(msg));
-			if (r < 0) {
-				snprintf(why, size, "slot %s: cannot record the boot in the slot "
-					 "state: %.400s", name, msg);
-				return r;
-			}
-			log_msg(LOG_NOTE, "slot state %s: %s", path, diff);
-		}
+		snprintf(name, nsize, "%s", bp->slot_fallback);
+		return 0;
 	}
-	r = cmdline_slot_image(bp, name, msg, sizeof(msg));
-	if (r == 0 && snprintf(image, isize, "%s%s", HOST_DIR, msg) >= (int)isize)
-		r = -ENAMETOOLONG;
-	if (r < 0)
-		snprintf(why, size, "slot %s: loop= with the slot's name is too long", name);
-	return r;
+	for (int c = 0; c < 2; c++)
+		if (rep.why[c][0])
+			log_warn("slot state %s: copy %d is not valid (the other one is used): %s",
+				 path, c, rep.why[c]);
+	s = old;
+	i = choose(bp, path, &s, why, size);
+	if (i < 0)
+		return i;
+	snprintf(name, nsize, "%s", s.slots[i].name);
+	if (slot_state_diff(&old, &s, diff, sizeof(diff)) == 0)
+		return 0;
+	r = slot_state_write(&loc, &s, &rep, msg, sizeof(msg));
+	if (r < 0) {
+		snprintf(why, size, "slot %s: cannot record the boot in the slot state: %.400s",
+			 name, msg);
+		return r;
+	}
+	log_msg(LOG_NOTE, "slot state %s: %s", path, diff);
+	return 0;
 }

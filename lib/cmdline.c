@@ -266,6 +266,7 @@ static const struct param {
 	{ "blkasm.hashoffset", VALUE, cmdline_hashoffset },
 	{ "blkasm.oncorruption", VALUE, cmdline_oncorruption },
 	{ "blkasm.slots", VALUE, cmdline_slots },
+	{ "blkasm.slotdev", VALUE, cmdline_slotdev },
 	{ "blkasm.slot", VALUE, cmdline_slot },
 	{ "blkasm.slotfallback", VALUE, cmdline_slotfallback },
 	{ "blkasm.timeout", VALUE, p_timeout },
@@ -309,7 +310,7 @@ static const char *apply(struct boot_params *bp, const char *name, const char *v
 	if (!strncmp(name, "blkasm.", 7))
 		return "a known blkasm parameter: blkasm.conf=, blkasm.overlay=, "
 		       "blkasm.hashoffset=, blkasm.oncorruption=, blkasm.slots=, "
-		       "blkasm.slot=, blkasm.slotfallback=, blkasm.timeout=, "
+		       "blkasm.slotdev=, blkasm.slot=, blkasm.slotfallback=, blkasm.timeout=, "
 		       "blkasm.debug, blkasm.break=, blkasm.shell";
 	return NULL;	/* someone else's parameter */
 }

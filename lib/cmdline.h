@@ -48,15 +48,18 @@ struct boot_params {
 	char on_corruption[16];	/* error, restart, panic, log; "" for the default */
 	unsigned int roothash_col, hashoffset_col, oncorruption_col;
 	/*
-	 * blkasm.slots=: A/B root slots. The slot state file on root= picks
-	 * the slot whose name replaces {slot} in loop=; blkasm.slot= boots
-	 * one slot this time only; blkasm.slotfallback= is the slot booted
-	 * when the state cannot be read (else the rescue shell).
+	 * blkasm.slots=: A/B root slots. The slot state file on root= (or,
+	 * blkasm.slotdev=, the first 8 KiB of a device) picks the slot whose
+	 * name replaces {slot} in loop= (or root=); blkasm.slot= boots one
+	 * slot this time only; blkasm.slotfallback= is the slot booted when
+	 * the state cannot be read (else the rescue shell).
 	 */
 	char slots[256];	/* the state file's path on root=, "" if none */
+	bool have_slot_dev;	/* blkasm.slotdev=: the state on a device instead */
+	struct devspec slot_dev;
 	char slot[24];
 	char slot_fallback[24];
-	unsigned int slots_col, slot_col, fallback_col, loop_col;
+	unsigned int slots_col, slotdev_col, slot_col, fallback_col, loop_col, root_col;
 	char conf[256];		/* blkasm.conf=, "" for the default */
 	uint32_t timeout_s;	/* blkasm.timeout=, the whole boot's deadline */
 	bool debug;
@@ -89,10 +92,9 @@ int cmdline_parse(const char *line, struct boot_params *bp, struct cmdline_error
 
 const char *cmdline_break_name(enum boot_break b);
 /*
- * loop= with {slot} replaced by name, the slot's image path on root=.
- * Returns 0, -EINVAL (no {slot} in loop=) or -ENAMETOOLONG.
+ * text (loop=, or root= as devspec_str writes it) with its {slot} replaced
+ * by name. Returns 0, -EINVAL (no {slot} in text) or -ENAMETOOLONG.
  */
-int cmdline_slot_image(const struct boot_params *bp, const char *name, char *buf,
-		       size_t size);
+int cmdline_slot_subst(const char *text, const char *name, char *buf, size_t size);
 
 #endif

@@ -98,6 +98,10 @@ void cmdline_note_column(struct boot_params *bp, const char *name, unsigned int 
 		bp->oncorruption_col = col;
 	else if (!strcmp(name, "blkasm.slots"))
 		bp->slots_col = col;
+	else if (!strcmp(name, "blkasm.slotdev"))
+		bp->slotdev_col = col;
+	else if (!strcmp(name, "root"))
+		bp->root_col = col;
 	else if (!strcmp(name, "blkasm.slot"))
 		bp->slot_col = col;
 	else if (!strcmp(name, "blkasm.slotfallback"))

@@ -28,6 +28,7 @@ const char *cmdline_hashoffset(struct boot_params *bp, const char *v);
 const char *cmdline_oncorruption(struct boot_params *bp, const char *v);
 /* The A/B slot parameters (cmdline_slot.c). */
 const char *cmdline_slots(struct boot_params *bp, const char *v);
+const char *cmdline_slotdev(struct boot_params *bp, const char *v);
 const char *cmdline_slot(struct boot_params *bp, const char *v);
 const char *cmdline_slotfallback(struct boot_params *bp, const char *v);
 /* What only the whole line shows about slots. 0, or -EINVAL with err filled. */

@@ -13,7 +13,7 @@
 #define SPECS "/dev/NAME, UUID=, LABEL=, PARTUUID=, PARTLABEL= or MAJOR:MINOR"
 #define KNOWN "a known blkasm parameter: blkasm.conf=, blkasm.overlay=, " \
 	      "blkasm.hashoffset=, blkasm.oncorruption=, blkasm.slots=, " \
-	      "blkasm.slot=, blkasm.slotfallback=, blkasm.timeout=, " \
+	      "blkasm.slotdev=, blkasm.slot=, blkasm.slotfallback=, blkasm.timeout=, " \
 	      "blkasm.debug, blkasm.break=, blkasm.shell"
 #define HASH "the root hash in hex (64 digits for sha256), as veritysetup format prints it"
 #define HOFF "the byte offset of the verity superblock on the data device, a multiple of " \
