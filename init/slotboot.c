@@ -2,13 +2,13 @@
 /*
  * A/B root slots at boot (blkasm.slots=, blkasm.slotdev=): once the state
  * can be read (root= mounted on /host, or the state's device there), it
- * picks the slot, one try is taken off a slot not yet marked good
- * (written and synced before the slot's image or device is even looked
- * at), and the slot's name goes into loop='s or root='s {slot}
- * (init/boot.c). Every choice
- * is logged with its reason, every change to the state with what changed.
- * A state that cannot be read is never written: blkasm.slotfallback= then
- * names the slot to boot, and without it the boot stops (rescue shell).
+ * picks the slot, one try is taken off a slot not yet marked good (written
+ * and synced before the slot's image or device is even looked at), and
+ * init/boot.c puts the slot's name into loop='s or root='s {slot}. Every
+ * choice is logged with its reason, every change to the state with what
+ * changed. A state that cannot be read is never written:
+ * blkasm.slotfallback= then names the slot to boot, and without it the
+ * boot stops (rescue shell).
  */
 #include "init.h"
 #include "log.h"
