@@ -290,7 +290,8 @@ static int pick_slot(struct boot *b)
 	if (r < 0)
 		return r;
 	if (bp->have_slot_dev)
-		snprintf(path, sizeof(path), "%s", b->plan.nodes[plan_find(&b->plan, stage)].device);
+		snprintf(path, sizeof(path), "%s",
+			 b->plan.nodes[plan_find(&b->plan, stage)].device);
 	else
 		snprintf(path, sizeof(path), "%s%s", HOST_DIR, bp->slots);
 	r = slotboot_pick(bp, path, name, sizeof(name), b->why, sizeof(b->why));

@@ -39,7 +39,8 @@ static const struct command {
 	{ "status", "[--json]", "--json", false, "state, device and holders of every node" },
 	{ "slot", "SUB --state PATH ...", "--state= --json --tries=", true,
 	  "A/B root slots: show [--json], init NAME[:PRIO[:TRIES]]...,\n"
-	  "good [NAME], activate NAME [--tries N], next NAME" },
+	  "good [NAME], activate NAME [--tries N], next NAME,\n"
+	  "snapshot NAME, delete NAME (thin slots: the plan's thin nodes)" },
 	{ "version", "", "", false, "print the version" },
 	{ "help", "[COMMAND]", "", false, "this text, or one command's" },
 };

@@ -5,6 +5,7 @@
  * written, printed old -> new and logged to /dev/kmsg.
  */
 #include "cli.h"
+#include "slot_cli.h"
 #include "log.h"
 #include "slot_state.h"
 
@@ -15,16 +16,7 @@
 
 #define SLOT_DEFAULT_TRIES 3
 
-struct slot_args {
-	const char *sub;
-	const char *state;
-	const char *tries;
-	bool json;
-	const char *names[SLOT_MAX + 1];
-	unsigned int nnames;
-};
-
-static int bad(const char *sub, const char *fmt, const char *arg)
+int slot_bad(const char *sub, const char *fmt, const char *arg)
 {
 	fprintf(stderr, "blkasm slot %s: ", sub);
 	fprintf(stderr, fmt, arg);
@@ -36,7 +28,8 @@ static int bad(const char *sub, const char *fmt, const char *arg)
 static int parse(int argc, char **argv, struct slot_args *a)
 {
 	if (argc < 2) {
-		fprintf(stderr, "blkasm slot: expected show, init, good, activate or next\n");
+		fprintf(stderr, "blkasm slot: expected show, init, good, activate, next, snapshot "
+			"or delete\n");
 		return 2;
 	}
 	a->sub = argv[1];
@@ -50,10 +43,10 @@ static int parse(int argc, char **argv, struct slot_args *a)
 		else if (a->nnames < SLOT_MAX)
 			a->names[a->nnames++] = argv[i];
 		else
-			return bad(a->sub, "more than %s slots", "8");
+			return slot_bad(a->sub, "more than %s slots", "8");
 	}
 	if (!a->state)
-		return bad(a->sub, "%s is needed (the state file or device)", "--state PATH");
+		return slot_bad(a->sub, "%s is needed (the state file or device)", "--state PATH");
 	return 0;
 }
 
@@ -132,7 +125,7 @@ static void show_text(const struct slot_args *a, const struct slot_state *s,
 		printf("next boot: %s\n", s->slots[pick].name);
 }
 
-static int load(const struct slot_args *a, struct slot_state *s,
+int slot_load(const struct slot_args *a, struct slot_state *s,
 		struct slot_read_report *rep)
 {
 	const struct slot_loc loc = { .path = a->state, .off = 0 };
@@ -150,8 +143,9 @@ static int show(const struct slot_args *a)
 	struct slot_state s;
 
 	if (a->nnames || a->tries)
-		return bad(a->sub, "unexpected argument '%s'", a->nnames ? a->names[0] : "--tries");
-	if (load(a, &s, &rep) < 0)
+		return slot_bad(a->sub, "unexpected argument '%s'",
+				a->nnames ? a->names[0] : "--tries");
+	if (slot_load(a, &s, &rep) < 0)
 		return 1;
 	if (a->json)
 		show_json(a, &s, &rep);
@@ -161,7 +155,7 @@ static int show(const struct slot_args *a)
 }
 
 /* Writes new over old's place and says what changed; nothing when nothing did. */
-static int commit(const struct slot_args *a, const struct slot_state *old,
+int slot_commit(const struct slot_args *a, const struct slot_state *old,
 		  struct slot_state *new, struct slot_read_report *rep)
 {
 	const struct slot_loc loc = { .path = a->state, .off = 0 };
@@ -181,20 +175,20 @@ static int commit(const struct slot_args *a, const struct slot_state *old,
 }
 
 /* Loads the state and finds the one slot named (or the booted one). */
-static int target(const struct slot_args *a, struct slot_state *s,
+int slot_target(const struct slot_args *a, struct slot_state *s,
 		  struct slot_read_report *rep, bool booted_ok, unsigned int *i)
 {
 	int k;
 
 	if (a->nnames > 1)
-		return bad(a->sub, "unexpected argument '%s'", a->names[1]);
+		return slot_bad(a->sub, "unexpected argument '%s'", a->names[1]);
 	if (!a->nnames && !booted_ok)
-		return bad(a->sub, "%s is needed", "NAME");
-	if (load(a, s, rep) < 0)
+		return slot_bad(a->sub, "%s is needed", "NAME");
+	if (slot_load(a, s, rep) < 0)
 		return 1;
 	if (!a->nnames) {
 		if (s->booted == SLOT_NONE)
-			return bad(a->sub, "%s: no slot was booted from it yet: name one",
+			return slot_bad(a->sub, "%s: no slot was booted from it yet: name one",
 				   a->state);
 		*i = s->booted;
 		return 0;
@@ -217,10 +211,10 @@ static int change(const struct slot_args *a)
 	bool activate = !strcmp(a->sub, "activate");
 
 	if (a->json || (a->tries && !activate))
-		return bad(a->sub, "unexpected option %s", a->json ? "--json" : "--tries");
+		return slot_bad(a->sub, "unexpected option %s", a->json ? "--json" : "--tries");
 	if (a->tries && !number(a->tries, 1, SLOT_TRIES_MAX, &tries))
-		return bad(a->sub, "--tries %s: expected a whole number, 1-7", a->tries);
-	if (target(a, &old, &rep, !strcmp(a->sub, "good"), &i))
+		return slot_bad(a->sub, "--tries %s: expected a whole number, 1-7", a->tries);
+	if (slot_target(a, &old, &rep, !strcmp(a->sub, "good"), &i))
 		return 1;
 	s = old;
 	if (activate)
@@ -229,7 +223,7 @@ static int change(const struct slot_args *a)
 		slot_set_next(&s, i);
 	else
 		slot_mark_good(&s, i);
-	return commit(a, &old, &s, &rep);
+	return slot_commit(a, &old, &s, &rep);
 }
 
 /* NAME[:PRIO[:TRIES]]: without TRIES a slot is good (a known image). */
@@ -241,20 +235,20 @@ static int init_slot(const struct slot_args *a, const char *spec, unsigned int i
 	char num[16];
 
 	if (n > SLOT_NAME_MAX)
-		return bad(a->sub, "%s: slot name longer than 23 characters", spec);
+		return slot_bad(a->sub, "%s: slot name longer than 23 characters", spec);
 	memcpy(sl->name, spec, n);
 	sl->name[n] = '\0';
 	if (!slot_name_valid(sl->name))
-		return bad(a->sub, "%s: a slot name is 1-23 of a-z 0-9 _ - (not starting "
+		return slot_bad(a->sub, "%s: a slot name is 1-23 of a-z 0-9 _ - (not starting "
 			   "with -)", spec);
 	sl->priority = i < SLOT_PRIO_MAX ? SLOT_PRIO_MAX - i : 1;
 	sl->good = !c2;
 	n = c1 ? (c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1)) : 0;
 	snprintf(num, sizeof(num), "%.*s", (int)n, c1 ? c1 + 1 : "");
 	if (c1 && (n >= sizeof(num) || !number(num, 0, SLOT_PRIO_MAX, &sl->priority)))
-		return bad(a->sub, "%s: expected a priority 0-15 after the name", spec);
+		return slot_bad(a->sub, "%s: expected a priority 0-15 after the name", spec);
 	if (c2 && !number(c2 + 1, 1, SLOT_TRIES_MAX, &sl->tries))
-		return bad(a->sub, "%s: expected tries 1-7 after the priority", spec);
+		return slot_bad(a->sub, "%s: expected tries 1-7 after the priority", spec);
 	return 0;
 }
 
@@ -265,14 +259,14 @@ static int init(const struct slot_args *a)
 	char why[512];
 
 	if (a->json || a->tries)
-		return bad(a->sub, "unexpected option %s", a->json ? "--json" : "--tries");
+		return slot_bad(a->sub, "unexpected option %s", a->json ? "--json" : "--tries");
 	if (!a->nnames)
-		return bad(a->sub, "%s is needed", "NAME[:PRIO[:TRIES]]...");
+		return slot_bad(a->sub, "%s is needed", "NAME[:PRIO[:TRIES]]...");
 	for (unsigned int i = 0; i < a->nnames; i++) {
 		if (init_slot(a, a->names[i], i, &s.slots[i]))
 			return 1;
 		if (slot_find(&s, s.slots[i].name) >= 0)
-			return bad(a->sub, "slot %s named twice", s.slots[i].name);
+			return slot_bad(a->sub, "slot %s named twice", s.slots[i].name);
 		s.count++;
 	}
 	if (slot_state_create(&loc, &s, why, sizeof(why)) < 0) {
@@ -289,7 +283,6 @@ int cli_slot(const struct cli *c, int argc, char **argv)
 	struct slot_args a = { .sub = NULL };
 	int r = parse(argc, argv, &a);
 
-	(void)c;
 	if (r)
 		return r;
 	if (!strcmp(a.sub, "show"))
@@ -298,7 +291,9 @@ int cli_slot(const struct cli *c, int argc, char **argv)
 		return init(&a);
 	if (!strcmp(a.sub, "good") || !strcmp(a.sub, "activate") || !strcmp(a.sub, "next"))
 		return change(&a);
+	if (!strcmp(a.sub, "snapshot") || !strcmp(a.sub, "delete"))
+		return slot_snap(c, &a);
 	fprintf(stderr, "blkasm slot: unknown subcommand '%s' (show, init, good, activate, "
-		"next)\n", a.sub);
+		"next, snapshot, delete)\n", a.sub);
 	return 2;
 }

@@ -39,8 +39,9 @@ static void list_slots(const struct slot_state *s, char *buf, size_t size)
 		const struct slot *sl = &s->slots[i];
 		const char *no = unbootable(sl);
 
-		len += (size_t)snprintf(buf + len, size - len, "%s%s: priority %u, %s", i ? "; " : "",
-					sl->name, sl->priority, no ? no : "bootable");
+		len += (size_t)snprintf(buf + len, size - len, "%s%s: priority %u, %s",
+					i ? "; " : "", sl->name, sl->priority,
+					no ? no : "bootable");
 	}
 }
 

@@ -105,8 +105,8 @@ int cmdline_slots_together(const struct boot_params *bp, struct cmdline_error *e
 	if (bp->have_slot_dev)
 		value = devspec_str(&bp->slot_dev, dev, sizeof(dev));
 	if (bp->slots[0] && bp->have_slot_dev)
-		return blame(err, bp->slotdev_col, "blkasm.slotdev", value, "no blkasm.slots= too (the "
-			     "state is in a file on root= or on a device, not both)");
+		return blame(err, bp->slotdev_col, "blkasm.slotdev", value, "no blkasm.slots= "
+			     "too (the state is in a file on root= or on a device, not both)");
 	/* The state file on root= cannot pick root= itself. */
 	if (bp->slots[0] && (marks(bp->loop) != 1 || marks(root)))
 		return blame(err, col, name, value, "loop= too, with {slot} once where the "

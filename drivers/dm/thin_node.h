@@ -43,6 +43,22 @@ struct thin_conf {
 	bool create, read_only;
 };
 
+/*
+ * drivers/dm/thin_snap.c. create_snap of origin_id as id in pool (dm
+ * names), the origin (active as origin_dm) suspended around it. 0 or
+ * -errno, why filled.
+ */
+int thin_create_snap(const char *pool, uint32_t id, const char *origin_dm, uint32_t origin_id,
+		     char *why, size_t size);
+/*
+ * Thin id in pool deleted if the pool has it, then (origin_id >= 0) made
+ * again as a snapshot of origin_id; each change followed by the pool's
+ * transaction id T -> T+1. Refuses an unhealthy pool (-EROFS). 0 or -errno,
+ * why filled.
+ */
+int thin_replace(const char *pool, uint32_t id, const char *origin_dm, int64_t origin_id,
+		 char *why, size_t size);
+
 /* "blkasm-NAME" into dm_name from the plan's name or the node's; false when dm refuses it. */
 bool thin_dm_name(const struct plan_node *n, char *out, size_t size);
 

@@ -121,39 +121,22 @@ static const struct thin_pool_conf *pool_conf(struct run_ctx *c, const struct th
 	return c->plan->nodes[tc->pool].conf;
 }
 
-/* create_snap needs the origin quiet: suspended while active (kernel docs). */
 static int send_create(struct run_ctx *c, struct plan_node *n, const char *pool)
 {
 	const struct thin_conf *tc = n->conf;
-	char msg[96], origin[DM_NAME_MAX];
-	struct dm_info info = { 0 };
-	bool resume = false;
-	int r;
+	char msg[96];
 
 	if (tc->origin < 0) {
 		thin_msg_create_thin(msg, sizeof(msg), tc->id);
 		return dm_message(pool, 0, msg);
 	}
 	const struct thin_conf *oc = c->plan->nodes[tc->origin].conf;
+	char why[200];
+	int r = thin_create_snap(pool, tc->id, oc->dm_name, oc->id, why, sizeof(why));
 
-	snprintf(origin, sizeof(origin), "%s", oc->dm_name);
-	if (dm_info(origin, &info) == 0 && info.exists && info.live_table && !info.suspended) {
-		r = dm_suspend(origin);
-		if (r < 0)
-			return r;
-		resume = true;
-	}
-	thin_msg_create_snap(msg, sizeof(msg), tc->id, oc->id);
-	r = dm_message(pool, 0, msg);
-	if (resume) {
-		int e = dm_resume(origin);
-
-		if (e < 0) {
-			driver_say(n->why, sizeof(n->why), "the origin %s stays suspended: resume "
-				   "failed: %s", origin, strerror(-e));
-			return e;
-		}
-	}
+	/* EEXIST is no failure (made before): the caller says so. */
+	if (r < 0 && r != -EEXIST)
+		driver_say(n->why, sizeof(n->why), "%s", why);
 	return r;
 }
 

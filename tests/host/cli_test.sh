@@ -298,7 +298,7 @@ plan_errors_body()
 	plan_error "root=/dev/vda loop=\"/a	b.img\"" \
 		'kernel command line, column 15 (loop=/a\\tb.img): expected a value without tabs or other control characters'
 	plan_error 'root=/dev/vda blkasm.timout=5' \
-		'kernel command line, column 15 (blkasm.timout=5): expected a known blkasm parameter: blkasm.conf=, blkasm.overlay=, blkasm.hashoffset=, blkasm.oncorruption=, blkasm.timeout=, blkasm.debug, blkasm.break=, blkasm.shell'
+		'kernel command line, column 15 (blkasm.timout=5): expected a known blkasm parameter: blkasm.conf=, blkasm.overlay=, blkasm.hashoffset=, blkasm.oncorruption=, blkasm.slots=, blkasm.slotdev=, blkasm.slot=, blkasm.slotfallback=, blkasm.timeout=, blkasm.debug, blkasm.break=, blkasm.shell'
 	plan_error 'root=/dev/vda blkasm.overlay=/ovl' \
 		'kernel command line, column 15 (blkasm.overlay=/ovl): expected loop= too (a folder upper layer lies on root= beside the image), or tmpfs'
 	plan_error 'root=/dev/vda blkasm.overlay=tmpfs:0' \
