@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* The thin node of the plan that slot name is, or NULL after a message. */
 static const struct plan_node *thin_of(const struct slot_args *a, const struct plan *p,
@@ -67,6 +68,13 @@ static int change_pool(const struct slot_args *a, const struct plan *p,
 	}
 	if (deactivate(a, tc))
 		return 1;
+	/*
+	 * The origin is likely the running root, suspended around create_snap:
+	 * a page of this program read from it then would never come (lvm2
+	 * locks its memory for the same reason).
+	 */
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+		log_warn("slot %s: cannot lock memory: %s", a->sub, strerror(errno));
 	r = thin_replace(pc->dm_name, tc->id, oc ? oc->dm_name : "", oc ? (int64_t)oc->id : -1,
 			 why, sizeof(why));
 	if (r < 0) {

@@ -5,7 +5,7 @@
 IMAGES = $(B)/blkasm $(B)/kernel.stamp $(B)/initramfs.cpio.gz $(B)/disk.img \
 	$(B)/board.env $(B)/test-disk.img $(B)/initramfs-plan.cpio.gz \
 	$(B)/initramfs-stack.cpio.gz $(B)/initramfs-deadline.cpio.gz \
-	$(B)/initramfs-powercut.cpio.gz $(BS)/roimg.img \
+	$(B)/initramfs-powercut.cpio.gz $(B)/initramfs-slots.cpio.gz $(BS)/roimg.img \
 	$(if $(filter tree,$(KERNEL)),$(B)/kernel/image-initramfs)
 
 images: $(IMAGES)
@@ -68,6 +68,11 @@ $(B)/initramfs-deadline.cpio.gz: $(INITRAMFS_DEPS) tests/board/deadline-plan.con
 $(B)/initramfs-stack.cpio.gz: $(INITRAMFS_DEPS) tests/board/guest/stack-plan.conf
 	$(E) IRD $@
 	$(Q)$(call initramfs,$@,tests/board/guest/stack-plan.conf)
+
+# initramfs-slots: thin volumes as A/B root slots (slot_thin_snapshot).
+$(B)/initramfs-slots.cpio.gz: $(INITRAMFS_DEPS) tests/board/guest/slots-thin-plan.conf
+	$(E) IRD $@
+	$(Q)$(call initramfs,$@,tests/board/guest/slots-thin-plan.conf)
 
 $(BS)/root.img: $(BS)/busybox.stamp rootfs/root-image.sh rootfs/init.sh
 	$(E) MKFS $@

@@ -10,16 +10,8 @@ for i in a b; do
 	dd if=/dev/zero of="/host/images/stack-$i.img" bs=1M count=0 seek=96 2>/dev/null
 done
 blkasm -c "$plan" up || exit 1
-mkfs=mkfs.ext4
-command -v mkfs.ext4 >/dev/null || mkfs=mke2fs	# busybox: ext2
-$mkfs -q -L stack-root /dev/mapper/blkasm-root || exit 1
-mkdir -p /tmp/new
-mount /dev/mapper/blkasm-root /tmp/new || exit 1
-for d in bin sbin usr etc lib tests root; do
-	[ -e "/$d" ] && cp -a "/$d" /tmp/new/
-done
-mkdir -p /tmp/new/dev /tmp/new/proc /tmp/new/sys /tmp/new/run /tmp/new/tmp /tmp/new/host
-chmod 1777 /tmp/new/tmp
+. /tests/rootcopy.sh
+copy_root /dev/mapper/blkasm-root stack-root || exit 1
 echo "this root lives on a thin volume" > /tmp/new/etc/stack-marker
 du -sk /tmp/new | sed 's/^/STACK copied KiB: /'
 umount /tmp/new
