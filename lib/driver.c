@@ -60,24 +60,24 @@ int driver_resolve(struct run_ctx *c, struct plan_node *n, const char *v,
 		const struct plan_node *dep = &c->plan->nodes[i];
 
 		if (!dep->device[0]) {
-			driver_say(n->why, sizeof(n->why), "node '%s' provides no device yet", v);
+			driver_say(n->why, NODE_WHY_SIZE, "node '%s' provides no device yet", v);
 			return -ENODEV;
 		}
 		snprintf(out, size, "%s", dep->device);
 		return 0;
 	}
 	if (devspec_parse(v, &ds, &why) < 0) {
-		driver_say(n->why, sizeof(n->why), "%s: expected %s", v, why);
+		driver_say(n->why, NODE_WHY_SIZE, "%s: expected %s", v, why);
 		return -EINVAL;
 	}
 	r = devwait_block(&ds, c->deadline_ms ? c->deadline_ms : sys_now_ms(), out, size);
 	if (r == -ENOTUNIQ)
-		driver_say(n->why, sizeof(n->why),
+		driver_say(n->why, NODE_WHY_SIZE,
 			   "%s is ambiguous: %s all carry it; name one device", v, out);
 	else if (r == -ETIMEDOUT)
-		driver_say(n->why, sizeof(n->why), "no block device %s appeared in time", v);
+		driver_say(n->why, NODE_WHY_SIZE, "no block device %s appeared in time", v);
 	else if (r < 0)
-		driver_say(n->why, sizeof(n->why), "waiting for %s: %s", v, strerror(-r));
+		driver_say(n->why, NODE_WHY_SIZE, "waiting for %s: %s", v, strerror(-r));
 	return r;
 }
 

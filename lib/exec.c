@@ -140,11 +140,11 @@ static int exec_node_up(const struct exec_run *r, struct plan_node *n)
 	n->why[0] = '\0';
 	n->summary[0] = '\0';
 	if (c.deadline_ms && sys_now_ms() >= c.deadline_ms) {
-		snprintf(n->why, sizeof(n->why), "not started before the deadline");
+		snprintf(n->why, NODE_WHY_SIZE, "not started before the deadline");
 		return -ETIMEDOUT;
 	}
 	if (!n->drv || !n->drv->up) {
-		snprintf(n->why, sizeof(n->why), "no driver for kind '%s'", n->kind);
+		snprintf(n->why, NODE_WHY_SIZE, "no driver for kind '%s'", n->kind);
 		return -EINVAL;
 	}
 	if (n->drv->adopt) {
@@ -250,7 +250,7 @@ static void exec_stuck(const struct plan *p, struct plan_node *n)
 		unsigned int d = n->deps[k];
 
 		if (d >= p->count || !node_is_up(&p->nodes[d])) {
-			snprintf(n->why, sizeof(n->why), "cannot start: needs %s, which is not up",
+			snprintf(n->why, NODE_WHY_SIZE, "cannot start: needs %s, which is not up",
 				 d < p->count ? p->nodes[d].name : "a node not in the plan");
 			return;
 		}
@@ -277,7 +277,7 @@ static void exec_leftovers(struct exec_run *r)
 			continue;
 		}
 		n->state = NODE_SKIPPED;
-		snprintf(n->why, sizeof(n->why), "not started: %s failed",
+		snprintf(n->why, NODE_WHY_SIZE, "not started: %s failed",
 			 p->nodes[r->failed].name);
 		r->phase[i] = PHASE_DONE;
 	}

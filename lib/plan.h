@@ -65,6 +65,10 @@ struct plan_claim {
 
 struct driver;
 
+#define NODE_DEVICE_SIZE 256u
+#define NODE_SUMMARY_SIZE 256u
+#define NODE_WHY_SIZE 512u
+
 struct plan_node {
 	char *name;
 	char *kind;
@@ -82,9 +86,14 @@ struct plan_node {
 	/* Run state, written by the executor and the drivers. */
 	enum node_state state;
 	bool created;			/* made by blkasm (this run or a recorded one) */
-	char device[256];		/* the block device it provides, if any */
-	char summary[256];		/* one line on what it is, for the log */
-	char why[512];			/* the diagnosis when it failed */
+	/*
+	 * Texts of a run, each of NODE_*_SIZE bytes, "" until written. They
+	 * live apart from the node (lib/plan_core.c) so that the nodes stay
+	 * small and a plan that is only checked never maps their pages.
+	 */
+	char *device;			/* the block device it provides, if any */
+	char *summary;			/* one line on what it is, for the log */
+	char *why;			/* the diagnosis when it failed */
 	uint64_t ms;
 	void *run;			/* the driver's run-time state (owned by it) */
 };
@@ -105,6 +114,7 @@ struct plan {
 	unsigned int names_size, names_count;
 	unsigned int *mounts;		/* node indexes, NULL: not gathered */
 	unsigned int nmounts;
+	char **texts;			/* slabs of the nodes' run texts */
 };
 
 struct plan_error {

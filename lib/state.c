@@ -39,7 +39,7 @@ static void take_line(struct plan *p, char *line, bool *recorded)
 		recorded[i] = true;
 	n->created = !strcmp(how, "created");
 	if (strcmp(device, "-"))
-		snprintf(n->device, sizeof(n->device), "%s", device);
+		snprintf(n->device, NODE_DEVICE_SIZE, "%s", device);
 }
 
 int state_load(struct plan *p, bool *recorded)

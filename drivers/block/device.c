@@ -94,22 +94,22 @@ static int device_up(struct run_ctx *c, struct plan_node *n)
 	}
 	if (devspec_parse(spec, &ds, &why) < 0)
 		return -EINVAL;
-	r = devwait_block(&ds, deadline, n->device, sizeof(n->device));
+	r = devwait_block(&ds, deadline, n->device, NODE_DEVICE_SIZE);
 	if (r == -ENOTUNIQ) {
-		driver_say(n->why, sizeof(n->why),
+		driver_say(n->why, NODE_WHY_SIZE,
 			   "%s is ambiguous: %s all carry it; name one device", spec, n->device);
 		n->device[0] = '\0';
 	} else if (r == -ETIMEDOUT) {
 		char have[256];
 
-		driver_say(n->why, sizeof(n->why),
+		driver_say(n->why, NODE_WHY_SIZE,
 			   "no block device %s appeared within %llu s (block devices present: %s)",
 			   spec, (unsigned long long)wait_s, present(have, sizeof(have)));
 	}
 	else if (r < 0)
-		driver_say(n->why, sizeof(n->why), "waiting for %s: %s", spec, strerror(-r));
+		driver_say(n->why, NODE_WHY_SIZE, "waiting for %s: %s", spec, strerror(-r));
 	else
-		driver_say(n->summary, sizeof(n->summary), "%s is %s", spec, n->device);
+		driver_say(n->summary, NODE_SUMMARY_SIZE, "%s is %s", spec, n->device);
 	return r;
 }
 
@@ -131,7 +131,7 @@ static int device_status(struct run_ctx *c, struct plan_node *n, struct node_sta
 	if (devspec_parse(spec, &ds, &why) < 0)
 		return -EINVAL;
 	/* A deadline in the past: look once, do not wait. */
-	st->present = devwait_block(&ds, 0, n->device, sizeof(n->device)) == 0;
+	st->present = devwait_block(&ds, 0, n->device, NODE_DEVICE_SIZE) == 0;
 	driver_say(st->detail, sizeof(st->detail), "%s", spec);
 	return 0;
 }

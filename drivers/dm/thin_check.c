@@ -24,7 +24,7 @@ int thin_metadata_blank(struct plan_node *n, const char *path, bool *blank)
 	int r = probe_zeros(path, &head, 1, &at);
 
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "%s: cannot read its first 4 KiB: %s", path,
+		driver_say(n->why, NODE_WHY_SIZE, "%s: cannot read its first 4 KiB: %s", path,
 			   strerror(-r));
 		return r;
 	}
@@ -65,7 +65,7 @@ int thin_check(struct run_ctx *c, struct plan_node *n, const char *meta)
 		return 0;	/* could not run it: as if it were not there */
 	r = sys_wait_child(pid, &status, until);
 	if (r == -ETIMEDOUT) {
-		driver_say(n->why, sizeof(n->why), "thin_check of %s did not finish in time", meta);
+		driver_say(n->why, NODE_WHY_SIZE, "thin_check of %s did not finish in time", meta);
 		return r;
 	}
 	if (r == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
@@ -73,11 +73,11 @@ int thin_check(struct run_ctx *c, struct plan_node *n, const char *meta)
 		return 0;
 	}
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "thin_check of %s could not be waited for: %s",
+		driver_say(n->why, NODE_WHY_SIZE, "thin_check of %s could not be waited for: %s",
 			   meta, strerror(-r));
 		return r;
 	}
-	driver_say(n->why, sizeof(n->why), "thin_check found problems in the metadata on %s "
+	driver_say(n->why, NODE_WHY_SIZE, "thin_check found problems in the metadata on %s "
 		   "(exit %d): the pool is not activated; repair it with thin_repair", meta,
 		   WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	return -EUCLEAN;

@@ -40,20 +40,20 @@ int thin_remove(struct run_ctx *c, struct plan_node *n, const char *dm_name)
 	if (wake >= 0)
 		sys_close(wake);
 	if (r == -EPERM) {
-		driver_say(n->why, sizeof(n->why), "%s was not made by blkasm (its DM UUID lacks "
+		driver_say(n->why, NODE_WHY_SIZE, "%s was not made by blkasm (its DM UUID lacks "
 			   DM_UUID_PREFIX "): left alone", node);
 		return r;
 	}
 	if (r < 0) {
 		if (holders_describe(node, who, sizeof(who)) <= 0)
 			snprintf(who, sizeof(who), "no holder found");
-		driver_say(n->why, sizeof(n->why), "%s still there %s: %s (held by %s)", node,
+		driver_say(n->why, NODE_WHY_SIZE, "%s still there %s: %s (held by %s)", node,
 			   retry_describe(&res, how, sizeof(how)), strerror(-r), who);
 		return r;
 	}
 	r = dm_unlink_node(dm_name);
 	if (r < 0)
-		driver_say(n->why, sizeof(n->why), "%s removed, but its node stays: %s", dm_name,
+		driver_say(n->why, NODE_WHY_SIZE, "%s removed, but its node stays: %s", dm_name,
 			   strerror(-r));
 	return r;
 }
@@ -63,12 +63,12 @@ int thin_found_live(struct plan_node *n, int found, const struct dm_info *info)
 	if (found == -ENODEV)
 		return 0;	/* no device-mapper yet: not up */
 	if (found < 0)
-		driver_say(n->why, sizeof(n->why), "cannot look for its device-mapper device: %s",
+		driver_say(n->why, NODE_WHY_SIZE, "cannot look for its device-mapper device: %s",
 			   strerror(-found));
 	if (found <= 0)
 		return found;
 	if (!info->live_table) {
-		driver_say(n->why, sizeof(n->why), "%s exists without a live table: left alone",
+		driver_say(n->why, NODE_WHY_SIZE, "%s exists without a live table: left alone",
 			   info->name);
 		return -EEXIST;
 	}

@@ -184,7 +184,7 @@ static int pool_status(struct run_ctx *c, struct plan_node *n, struct node_statu
 	snprintf(node, sizeof(node), "/dev/mapper/%s", pc->dm_name);
 	holders_describe(node, st->holders, sizeof(st->holders));
 	if (!n->device[0])
-		driver_say(n->device, sizeof(n->device), "%s", node);
+		driver_say(n->device, NODE_DEVICE_SIZE, "%s", node);
 	return 0;
 }
 

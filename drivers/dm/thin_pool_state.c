@@ -73,16 +73,16 @@ int thin_pool_health(struct plan_node *n)
 	int r = thin_pool_read(pc->dm_name, &st, why, sizeof(why));
 
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "%s", why);
+		driver_say(n->why, NODE_WHY_SIZE, "%s", why);
 		return r;
 	}
 	thin_pool_describe(&st, thin_low_water(pc, st.data_total), what, sizeof(what));
-	driver_say(n->device, sizeof(n->device), "/dev/mapper/%s", pc->dm_name);
-	driver_say(n->summary, sizeof(n->summary), "/dev/mapper/%s thin-pool %s", pc->dm_name,
+	driver_say(n->device, NODE_DEVICE_SIZE, "/dev/mapper/%s", pc->dm_name);
+	driver_say(n->summary, NODE_SUMMARY_SIZE, "/dev/mapper/%s thin-pool %s", pc->dm_name,
 		   what);
 	if (thin_pool_healthy(&st, why, sizeof(why)) || (pc->read_only && !st.fail && !st.error))
 		return 0;
-	driver_say(n->why, sizeof(n->why), "pool %s %s: it is never used read-write; %s",
+	driver_say(n->why, NODE_WHY_SIZE, "pool %s %s: it is never used read-write; %s",
 		   pc->dm_name, why, st.needs_check || st.mode == THIN_POOL_RO ?
 		   "check it with thin_check (or repair it with thin_repair)" :
 		   st.mode == THIN_POOL_OUT_OF_DATA ? "extend the data device" :

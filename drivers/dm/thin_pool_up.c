@@ -34,7 +34,7 @@ int thin_device_of(struct run_ctx *c, struct plan_node *n, const char *key, char
 		r = fd;
 	}
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "%s device %s: %s", key, p, strerror(-r));
+		driver_say(n->why, NODE_WHY_SIZE, "%s device %s: %s", key, p, strerror(-r));
 		return r;
 	}
 	snprintf(path, size, "%s", p);
@@ -56,12 +56,12 @@ static int prepare(struct run_ctx *c, struct plan_node *n, const char *meta, con
 	if (!blank)
 		return pc->check ? thin_check(c, n, meta) : 0;
 	if (!pc->create) {
-		driver_say(n->why, sizeof(n->why), "the metadata device %s is blank: set create "
+		driver_say(n->why, NODE_WHY_SIZE, "the metadata device %s is blank: set create "
 			   "yes to make a new pool on it", meta);
 		return -ENODATA;
 	}
 	if (probe_device(data, &pi) == 0 && pi.type[0]) {
-		driver_say(n->why, sizeof(n->why), "the data device %s carries %s: a new pool is "
+		driver_say(n->why, NODE_WHY_SIZE, "the data device %s carries %s: a new pool is "
 			   "made only on a blank one", data, pi.type);
 		return -EEXIST;
 	}
@@ -88,14 +88,14 @@ static int activate(struct run_ctx *c, struct plan_node *n, dev_t meta, dev_t da
 	if (r >= 0 && blocks == 0)
 		r = -ENOSPC;
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "no pool table for %llu data sectors: %s",
+		driver_say(n->why, NODE_WHY_SIZE, "no pool table for %llu data sectors: %s",
 			   (unsigned long long)data_sectors, strerror(-r));
 		free(t);
 		return r;
 	}
 	r = dm_create(pc->dm_name, pc->dm_uuid, &info);
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot create device-mapper device %s: %s%s",
+		driver_say(n->why, NODE_WHY_SIZE, "cannot create device-mapper device %s: %s%s",
 			   pc->dm_name, strerror(-r), r == -EEXIST ? " (the name is taken)" : "");
 		free(t);
 		return r;
@@ -106,7 +106,7 @@ static int activate(struct run_ctx *c, struct plan_node *n, dev_t meta, dev_t da
 	if (r == 0)
 		r = dm_make_node(pc->dm_name, info.dev);
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "the kernel refused the pool table \"%s\": %s "
+		driver_say(n->why, NODE_WHY_SIZE, "the kernel refused the pool table \"%s\": %s "
 			   "(its reason is in the kernel log)", t->params, strerror(-r));
 		thin_remove(c, n, pc->dm_name);
 	}
@@ -145,13 +145,13 @@ int thin_pool_up(struct run_ctx *c, struct plan_node *n)
 	int r = mod_need("dm_thin_pool");
 
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot load the dm_thin_pool module: %s",
+		driver_say(n->why, NODE_WHY_SIZE, "cannot load the dm_thin_pool module: %s",
 			   strerror(-r));
 		return r;
 	}
 	r = dm_version(v);
 	if (r < 0 || v[0] != 4) {
-		driver_say(n->why, sizeof(n->why), "device-mapper interface %s",
+		driver_say(n->why, NODE_WHY_SIZE, "device-mapper interface %s",
 			   r < 0 ? strerror(-r) : "is not version 4");
 		return r < 0 ? r : -EPROTO;
 	}

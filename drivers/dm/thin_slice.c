@@ -34,7 +34,7 @@ static int slice(struct run_ctx *c, struct plan_node *n, unsigned int i, dev_t d
 	if (r == 0)
 		r = dm_make_node(pc->slice_name[i], info.dev);
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot make the slice %s (%s): %s",
+		driver_say(n->why, NODE_WHY_SIZE, "cannot make the slice %s (%s): %s",
 			   pc->slice_name[i], t.params, strerror(-r));
 		thin_remove(c, n, pc->slice_name[i]);
 		return r;
@@ -52,7 +52,7 @@ int thin_slices_up(struct run_ctx *c, struct plan_node *n, const char *dev,
 	int r;
 
 	if (dev_sectors <= pc->meta_sectors + pc->block_sectors) {
-		driver_say(n->why, sizeof(n->why), "%s (%llu KiB) is too small for %llu KiB of "
+		driver_say(n->why, NODE_WHY_SIZE, "%s (%llu KiB) is too small for %llu KiB of "
 			   "metadata and one data block", dev, (unsigned long long)dev_sectors / 2,
 			   (unsigned long long)pc->meta_sectors / 2);
 		return -ENOSPC;
@@ -87,10 +87,10 @@ int thin_slices_down(struct run_ctx *c, struct plan_node *n)
 		if (r == 1)
 			r = thin_remove(c, n, pc->slice_name[i]);
 		else if (r == 0 && (r = dm_unlink_node(pc->slice_name[i])) < 0)
-			driver_say(n->why, sizeof(n->why), "the node of %s stays: %s",
+			driver_say(n->why, NODE_WHY_SIZE, "the node of %s stays: %s",
 				   pc->slice_name[i], strerror(-r));
 		else if (r < 0)
-			driver_say(n->why, sizeof(n->why), "cannot look for the slice %s: %s",
+			driver_say(n->why, NODE_WHY_SIZE, "cannot look for the slice %s: %s",
 				   pc->slice_name[i], strerror(-r));
 	}
 	return r;

@@ -136,7 +136,7 @@ static int send_create(struct run_ctx *c, struct plan_node *n, const char *pool)
 
 	/* EEXIST is no failure (made before): the caller says so. */
 	if (r < 0 && r != -EEXIST)
-		driver_say(n->why, sizeof(n->why), "%s", why);
+		driver_say(n->why, NODE_WHY_SIZE, "%s", why);
 	return r;
 }
 
@@ -168,14 +168,14 @@ static int provision_locked(struct run_ctx *c, struct plan_node *n)
 	int r = thin_pool_read(pool, &st, why, sizeof(why));
 
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "%s", why);
+		driver_say(n->why, NODE_WHY_SIZE, "%s", why);
 		return r;
 	}
 	r = send_create(c, n, pool);
 	if (r == -EEXIST)
 		return 0;	/* made before, by us or another run */
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "pool %s refused to create thin id %u: %s",
+		driver_say(n->why, NODE_WHY_SIZE, "pool %s refused to create thin id %u: %s",
 			   pool, tc->id, strerror(-r));
 		return r;
 	}
@@ -195,10 +195,10 @@ static void describe(struct plan_node *n, const struct thin_conf *tc)
 	struct thin_status ts = { 0 };
 	char why[160];
 
-	driver_say(n->device, sizeof(n->device), "/dev/mapper/%s", tc->dm_name);
+	driver_say(n->device, NODE_DEVICE_SIZE, "/dev/mapper/%s", tc->dm_name);
 	if (dm_status(tc->dm_name, false, &t, 1) == 1)
 		thin_status_parse(t.params, &ts, why, sizeof(why));
-	driver_say(n->summary, sizeof(n->summary), "/dev/mapper/%s thin id %u, %llu MiB, "
+	driver_say(n->summary, NODE_SUMMARY_SIZE, "/dev/mapper/%s thin id %u, %llu MiB, "
 		   "%llu MiB mapped%s", tc->dm_name, tc->id,
 		   (unsigned long long)tc->sectors / 2048,
 		   (unsigned long long)ts.mapped_sectors / 2048, ts.fail ? ", FAILED" : "");
@@ -214,14 +214,14 @@ static int activate(struct run_ctx *c, struct plan_node *n)
 	int r = sys_stat(pn->device, &st);
 
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "pool device %s: %s", pn->device, strerror(-r));
+		driver_say(n->why, NODE_WHY_SIZE, "pool device %s: %s", pn->device, strerror(-r));
 		return r;
 	}
 	snprintf(t.type, sizeof(t.type), "thin");
 	thin_table(t.params, sizeof(t.params), st.st_rdev, tc->id);
 	r = dm_create(tc->dm_name, tc->dm_uuid, &info);
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot create device-mapper device %s: %s%s",
+		driver_say(n->why, NODE_WHY_SIZE, "cannot create device-mapper device %s: %s%s",
 			   tc->dm_name, strerror(-r), r == -EEXIST ? " (the name is taken)" : "");
 		return r;
 	}
@@ -231,7 +231,7 @@ static int activate(struct run_ctx *c, struct plan_node *n)
 	if (r == 0)
 		r = dm_make_node(tc->dm_name, info.dev);
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "the kernel refused thin id %u of pool %s: %s%s",
+		driver_say(n->why, NODE_WHY_SIZE, "the kernel refused thin id %u of pool %s: %s%s",
 			   tc->id, pn->name, strerror(-r), tc->create ? "" :
 			   " (does the pool have it? create yes makes it)");
 		thin_remove(c, n, tc->dm_name);
@@ -245,7 +245,7 @@ static int thin_up(struct run_ctx *c, struct plan_node *n)
 	int r = mod_need("dm_thin_pool");
 
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot load the dm_thin_pool module: %s",
+		driver_say(n->why, NODE_WHY_SIZE, "cannot load the dm_thin_pool module: %s",
 			   strerror(-r));
 		return r;
 	}

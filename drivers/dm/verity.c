@@ -234,7 +234,7 @@ static int verity_adopt(struct run_ctx *c, struct plan_node *n)
 		return -ENOMEM;
 	r = verity_want(c, n, w);
 	if (r == 0 && (r = check_live(info.name, w, vc, why, sizeof(why))) < 0)
-		driver_say(n->why, sizeof(n->why), "/dev/mapper/%s (DM UUID %s) is in the way: "
+		driver_say(n->why, NODE_WHY_SIZE, "/dev/mapper/%s (DM UUID %s) is in the way: "
 			   "%s; left alone", info.name, info.uuid[0] ? info.uuid : "none", why);
 	if (r == 0) {
 		dm_make_node(info.name, info.dev);

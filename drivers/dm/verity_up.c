@@ -34,18 +34,18 @@ static int read_sb(struct plan_node *n, const char *path, const char *desc, uint
 	ssize_t got;
 
 	if (fd < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot open hash device %s: %s", desc,
+		driver_say(n->why, NODE_WHY_SIZE, "cannot open hash device %s: %s", desc,
 			   strerror(-fd));
 		return fd;
 	}
 	got = sys_pread(fd, buf, sizeof(buf), off);
 	sys_close(fd);
 	if (got < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot read the verity superblock of %s at "
+		driver_say(n->why, NODE_WHY_SIZE, "cannot read the verity superblock of %s at "
 			   "byte %llu: %s", desc, (unsigned long long)off, strerror((int)-got));
 		return (int)got;
 	}
-	return verity_sb_parse(buf, (size_t)got, desc, sb, n->why, sizeof(n->why));
+	return verity_sb_parse(buf, (size_t)got, desc, sb, n->why, NODE_WHY_SIZE);
 }
 
 /* A device's logical block size (BLKSSZGET): what the kernel reads it in. */
@@ -58,7 +58,7 @@ static int sector_size(struct plan_node *n, const char *path, uint32_t *out)
 		sys_close(fd);
 	}
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot read the block size of %s: %s", path,
+		driver_say(n->why, NODE_WHY_SIZE, "cannot read the block size of %s: %s", path,
 			   strerror(-r));
 		return r;
 	}
@@ -104,12 +104,12 @@ int verity_want(struct run_ctx *c, struct plan_node *n, struct verity_want *w)
 		return r;
 	digest = verity_digest_size(w->sb.algorithm);
 	if (strlen(vc->root) != 2 * digest) {
-		driver_say(n->why, sizeof(n->why), "root-hash has %zu hex digits, but the verity "
+		driver_say(n->why, NODE_WHY_SIZE, "root-hash has %zu hex digits, but the verity "
 			   "superblock on %s says %s, whose digests have %u", strlen(vc->root),
 			   w->hash_desc, w->sb.algorithm, 2 * digest);
 		return -EINVAL;
 	}
-	r = verity_sb_fit(&w->sb, &f, &w->hash_start, &w->sectors, n->why, sizeof(n->why));
+	r = verity_sb_fit(&w->sb, &f, &w->hash_start, &w->sectors, n->why, NODE_WHY_SIZE);
 	if (r < 0)
 		return r;
 	w->t = (struct dm_target){ .start = 0, .length = w->sectors };
@@ -117,7 +117,7 @@ int verity_want(struct run_ctx *c, struct plan_node *n, struct verity_want *w)
 	r = verity_table(w->t.params, sizeof(w->t.params), &w->sb, w->ddev, w->hdev,
 			 w->hash_start, vc->root, vc->policy);
 	if (r < 0)
-		driver_say(n->why, sizeof(n->why), "no verity table for %s: %s", w->data_desc,
+		driver_say(n->why, NODE_WHY_SIZE, "no verity table for %s: %s", w->data_desc,
 			   strerror(-r));
 	return r < 0 ? r : 0;
 }
@@ -126,12 +126,12 @@ int verity_want(struct run_ctx *c, struct plan_node *n, struct verity_want *w)
 static void undo(struct run_ctx *c, struct plan_node *n)
 {
 	const struct verity_conf *vc = n->conf;
-	char why[sizeof(n->why)];
+	char why[NODE_WHY_SIZE];
 
 	snprintf(why, sizeof(why), "%s", n->why);
 	if (thin_remove(c, n, vc->dm_name) < 0)
 		driver_say(why + strlen(why), sizeof(why) - strlen(why), "; and %s", n->why);
-	snprintf(n->why, sizeof(n->why), "%s", why);
+	snprintf(n->why, NODE_WHY_SIZE, "%s", why);
 }
 
 /* The device, read-only, reads of corrupt blocks failing (no policy yet). */
@@ -146,7 +146,7 @@ static int activate(struct run_ctx *c, struct plan_node *n, const struct verity_
 	if (r >= 0)
 		r = dm_create(vc->dm_name, vc->dm_uuid, &info);
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot create device-mapper device %s: %s%s",
+		driver_say(n->why, NODE_WHY_SIZE, "cannot create device-mapper device %s: %s%s",
 			   vc->dm_name, strerror(-r), r == -EEXIST ? " (the name is taken)" : "");
 		return r;
 	}
@@ -156,7 +156,7 @@ static int activate(struct run_ctx *c, struct plan_node *n, const struct verity_
 	if (r == 0)
 		r = dm_make_node(vc->dm_name, info.dev);
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "the kernel refused the verity table \"%s\": %s "
+		driver_say(n->why, NODE_WHY_SIZE, "the kernel refused the verity table \"%s\": %s "
 			   "(its reason is in the kernel log)", t.params, strerror(-r));
 		undo(c, n);
 	}
@@ -185,11 +185,11 @@ static int check_root(struct run_ctx *c, struct plan_node *n, const struct verit
 	if (got >= 0 && got < (ssize_t)w->sb.data_block_size)
 		got = -EIO;	/* a device shorter than its first block */
 	if (got == -EIO)
-		driver_say(n->why, sizeof(n->why), "root hash does not match: reading block 0 "
+		driver_say(n->why, NODE_WHY_SIZE, "root hash does not match: reading block 0 "
 			   "of data %s through %s failed (%s): root-hash, the data or the hash "
 			   "tree on %s is wrong", w->data_desc, node, strerror(EIO), w->hash_desc);
 	else if (got < 0)
-		driver_say(n->why, sizeof(n->why), "cannot read block 0 of %s to check the root "
+		driver_say(n->why, NODE_WHY_SIZE, "cannot read block 0 of %s to check the root "
 			   "hash: %s", node, strerror((int)-got));
 	if (got < 0)
 		undo(c, n);
@@ -208,7 +208,7 @@ static int set_policy(struct run_ctx *c, struct plan_node *n, const struct verit
 	if (r == 0)
 		r = dm_resume(vc->dm_name);
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "the kernel refused on-corruption %s in \"%s\": "
+		driver_say(n->why, NODE_WHY_SIZE, "the kernel refused on-corruption %s in \"%s\": "
 			   "%s", verity_policy_word(vc->policy), w->t.params, strerror(-r));
 		undo(c, n);
 	}
@@ -226,8 +226,8 @@ void verity_describe(struct plan_node *n, const char *dm_name, char *state, size
 	    verity_status_parse(t.params, &vs, why, sizeof(why)) == 0)
 		s = vs.corrupted ? "corrupted" : "verified";
 	snprintf(state, size, "%s", s);
-	driver_say(n->device, sizeof(n->device), "/dev/mapper/%s", dm_name);
-	driver_say(n->summary, sizeof(n->summary), "/dev/mapper/%s verity, %llu KiB read-only, "
+	driver_say(n->device, NODE_DEVICE_SIZE, "/dev/mapper/%s", dm_name);
+	driver_say(n->summary, NODE_SUMMARY_SIZE, "/dev/mapper/%s verity, %llu KiB read-only, "
 		   "%s%s%s", dm_name, (unsigned long long)t.length / 2, s,
 		   strcmp(s, "unknown") ? "" : ": ", strcmp(s, "unknown") ? "" : why);
 }
@@ -240,7 +240,7 @@ int verity_up(struct run_ctx *c, struct plan_node *n)
 	int r = mod_need("dm_verity");
 
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot load the dm_verity module: %s",
+		driver_say(n->why, NODE_WHY_SIZE, "cannot load the dm_verity module: %s",
 			   strerror(-r));
 		return r;
 	}

@@ -84,7 +84,7 @@ int fs_unmount(struct run_ctx *c, struct plan_node *n, const char *target)
 
 	r = retry_run(&RETRY_DEVICE_BUSY, c->deadline_ms, try_umount, (void *)target, -1, &res);
 	if (r < 0)
-		driver_say(n->why, sizeof(n->why), "%s still mounted %s: %s", target,
+		driver_say(n->why, NODE_WHY_SIZE, "%s still mounted %s: %s", target,
 			   retry_describe(&res, how, sizeof(how)), strerror(-r));
 	return r;
 }

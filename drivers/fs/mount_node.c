@@ -64,12 +64,12 @@ static int mount_adopt(struct run_ctx *c, struct plan_node *n)
 	if (r < 0)
 		return r;
 	if (sys_stat(device, &st) < 0 || st.st_rdev != have) {
-		driver_say(n->why, sizeof(n->why), "%s already has another device (%u:%u) mounted",
+		driver_say(n->why, NODE_WHY_SIZE, "%s already has another device (%u:%u) mounted",
 			 target, major(have), minor(have));
 		return -EEXIST;
 	}
-	driver_say(n->device, sizeof(n->device), "%s", device);
-	driver_say(n->summary, sizeof(n->summary), "%s mounted on %s", device, target);
+	driver_say(n->device, NODE_DEVICE_SIZE, "%s", device);
+	driver_say(n->summary, NODE_SUMMARY_SIZE, "%s mounted on %s", device, target);
 	return 1;
 }
 
@@ -96,12 +96,12 @@ static int mount_up(struct run_ctx *c, struct plan_node *n)
 		r = mount_fs(&req, fstype, sizeof(fstype), why, sizeof(why));
 	}
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot mount %s on %s: %s", device,
+		driver_say(n->why, NODE_WHY_SIZE, "cannot mount %s on %s: %s", device,
 			 req.target, why[0] ? why : strerror(-r));
 		return r;
 	}
-	driver_say(n->device, sizeof(n->device), "%s", device);
-	driver_say(n->summary, sizeof(n->summary), "%s mounted on %s (%s, %s)", device,
+	driver_say(n->device, NODE_DEVICE_SIZE, "%s", device);
+	driver_say(n->summary, NODE_SUMMARY_SIZE, "%s mounted on %s (%s, %s)", device,
 		 req.target, fstype, req.read_only ? "ro" : "rw");
 	return 0;
 }

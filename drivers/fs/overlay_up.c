@@ -49,7 +49,7 @@ static int build_data(const struct run_ctx *c, struct plan_node *n,
 		len = snprintf(buf, size, "lowerdir=%s,upperdir=%s,workdir=%s", lower,
 			       d->upper, d->work);
 	if (len < 0 || (size_t)len >= size) {
-		driver_say(n->why, sizeof(n->why), "cannot mount overlay on %s: its options "
+		driver_say(n->why, NODE_WHY_SIZE, "cannot mount overlay on %s: its options "
 			   "would be longer than the kernel takes (%zu bytes)",
 			   plan_str(n, "target"), size - 1);
 		return -E2BIG;
@@ -71,7 +71,7 @@ static int mount_tmpfs(struct plan_node *n, const struct ovl_dirs *d)
 	if (r == 0)
 		r = sys_mount("tmpfs", d->base, "tmpfs", MS_NOSUID | MS_NODEV, opts);
 	if (r < 0)
-		driver_say(n->why, sizeof(n->why), "cannot mount a tmpfs on %s for the upper "
+		driver_say(n->why, NODE_WHY_SIZE, "cannot mount a tmpfs on %s for the upper "
 			   "layer: %s", d->base, strerror(-r));
 	return r;
 }
@@ -86,7 +86,7 @@ static int make_dir(struct plan_node *n, const char *what, const char *dir,
 	if (r == 0 && !S_ISDIR(st->st_mode))
 		r = -ENOTDIR;
 	if (r < 0)
-		driver_say(n->why, sizeof(n->why), "cannot make the %s folder %s: %s", what, dir,
+		driver_say(n->why, NODE_WHY_SIZE, "cannot make the %s folder %s: %s", what, dir,
 			   strerror(-r));
 	return r;
 }
@@ -103,7 +103,7 @@ static int make_dirs(struct plan_node *n, const struct ovl_dirs *d)
 	if (r < 0)
 		return r;
 	if (su.st_dev != sw.st_dev) {
-		driver_say(n->why, sizeof(n->why), "upper folder %s (on device %u:%u) and work "
+		driver_say(n->why, NODE_WHY_SIZE, "upper folder %s (on device %u:%u) and work "
 			   "folder %s (on %u:%u) are on different filesystems: overlayfs "
 			   "wants them on one", d->upper, major(su.st_dev), minor(su.st_dev),
 			   d->work, major(sw.st_dev), minor(sw.st_dev));
@@ -134,12 +134,12 @@ static int mount_overlay(struct plan_node *n, const struct ovl_dirs *d, const ch
 	file_mkdirs(target, 0755);
 	r = sys_mount("overlay", target, "overlay", ro ? MS_RDONLY : 0, data);
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot mount overlay on %s (%s): %s; the "
+		driver_say(n->why, NODE_WHY_SIZE, "cannot mount overlay on %s (%s): %s; the "
 			   "kernel log says more", target, data, strerror(-r));
 		return r;
 	}
 	upper_text(n, d, upper, sizeof(upper));
-	driver_say(n->summary, sizeof(n->summary), "overlay on %s, upper %s (%s)", target,
+	driver_say(n->summary, NODE_SUMMARY_SIZE, "overlay on %s, upper %s (%s)", target,
 		   upper, ro ? "ro" : "rw");
 	return 0;
 }
@@ -219,16 +219,16 @@ int overlay_adopt(struct run_ctx *c, struct plan_node *n)
 	if (!mountinfo_find(target, &mi))
 		return 0;
 	if (strcmp(mi.fstype, "overlay")) {
-		driver_say(n->why, sizeof(n->why), "%s already has another filesystem mounted "
+		driver_say(n->why, NODE_WHY_SIZE, "%s already has another filesystem mounted "
 			   "(%s)", target, mi.fstype[0] ? mi.fstype : "of unknown type");
 		return -EEXIST;
 	}
 	if (!same_layers(c, n, &mi)) {
-		driver_say(n->why, sizeof(n->why), "%s already has an overlay of other layers "
+		driver_say(n->why, NODE_WHY_SIZE, "%s already has an overlay of other layers "
 			   "mounted (%s)", target, mi.options);
 		return -EEXIST;
 	}
-	driver_say(n->summary, sizeof(n->summary), "overlay on %s (found mounted)", target);
+	driver_say(n->summary, NODE_SUMMARY_SIZE, "overlay on %s (found mounted)", target);
 	return 1;
 }
 

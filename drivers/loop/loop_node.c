@@ -85,8 +85,8 @@ static int loop_validate(struct plan *p, struct plan_node *n, struct plan_error 
 
 static void describe(struct plan_node *n, const struct loop_dev *d, const char *file)
 {
-	driver_say(n->device, sizeof(n->device), "%s", d->path);
-	driver_say(n->summary, sizeof(n->summary), "%s bound to %s%s", d->path, file,
+	driver_say(n->device, NODE_DEVICE_SIZE, "%s", d->path);
+	driver_say(n->summary, NODE_SUMMARY_SIZE, "%s bound to %s%s", d->path, file,
 		 d->read_only ? " (read-only)" : "");
 }
 
@@ -118,7 +118,7 @@ static int wait_detached(struct run_ctx *c, struct plan_node *n, const struct lo
 	if (ev >= 0)
 		sys_close(ev);
 	if (r < 0)
-		driver_say(n->why, sizeof(n->why),
+		driver_say(n->why, NODE_WHY_SIZE,
 			   "%s is still bound to %s with a detach pending %s", d->path,
 			   s->file, retry_describe(&res, how, sizeof(how)));
 	return r;
@@ -168,7 +168,7 @@ static int loop_adopt(struct run_ctx *c, struct plan_node *n)
 	spec_of(n, &s);
 	r = find_shared(c, &s, hint_of(n), &d);
 	if (r < 0)	/* ELOOP: the file is a symlink loop */
-		driver_say(n->why, sizeof(n->why), "cannot look for a loop device bound to "
+		driver_say(n->why, NODE_WHY_SIZE, "cannot look for a loop device bound to "
 			   "%s: %s", s.file, strerror(-r));
 	if (r == 1 && d.autoclear && !s.autoclear)
 		return wait_detached(c, n, &s, &d);
@@ -188,7 +188,7 @@ static int partitions_up(struct run_ctx *c, struct plan_node *n, struct loop_dev
 		return 0;
 	r = loop_wait_partitions(d, (unsigned int)want, c->deadline_ms, &res);
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why),
+		driver_say(n->why, NODE_WHY_SIZE,
 			   "%s: %d of %d partitions appeared%s%s: %s", d->path,
 			   loop_partitions_present(d->nr), want, res.attempts > 1 ? " " : "",
 			   res.attempts > 1 ? retry_describe(&res, how, sizeof(how)) : "",
@@ -200,7 +200,7 @@ static int partitions_up(struct run_ctx *c, struct plan_node *n, struct loop_dev
 	}
 	size_t len = strlen(n->summary);
 
-	driver_say(n->summary + len, sizeof(n->summary) - len, ", %d partition%s", want,
+	driver_say(n->summary + len, NODE_SUMMARY_SIZE - len, ", %d partition%s", want,
 		   want == 1 ? "" : "s");
 	return 0;
 }
@@ -216,7 +216,7 @@ static int loop_up(struct run_ctx *c, struct plan_node *n)
 	/* At boot the loader may still be loading loop (lib/modload.c). */
 	r = mod_need("loop");
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot load the loop module: %s",
+		driver_say(n->why, NODE_WHY_SIZE, "cannot load the loop module: %s",
 			 file_strerror(r));
 		return r;
 	}
@@ -226,7 +226,7 @@ static int loop_up(struct run_ctx *c, struct plan_node *n)
 	spec_of(n, &s);
 	r = loop_attach(&s, d, c->deadline_ms, &res);
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot attach %s to a loop device%s%s: %s",
+		driver_say(n->why, NODE_WHY_SIZE, "cannot attach %s to a loop device%s%s: %s",
 			 s.file, res.attempts > 1 ? " " : "",
 			 res.attempts > 1 ? retry_describe(&res, how, sizeof(how)) : "",
 			 file_strerror(r));
@@ -257,7 +257,7 @@ static int loop_down(struct run_ctx *c, struct plan_node *n)
 		/* Another run made it: find it by its file, never by number. */
 		r = loop_find_bound(&s, hint_of(n), &found);
 		if (r < 0)
-			driver_say(n->why, sizeof(n->why), "cannot look for the loop device bound "
+			driver_say(n->why, NODE_WHY_SIZE, "cannot look for the loop device bound "
 				   "to %s: %s", s.file, strerror(-r));
 		if (r <= 0)
 			return r;
@@ -265,7 +265,7 @@ static int loop_down(struct run_ctx *c, struct plan_node *n)
 	}
 	r = loop_detach(d, c->deadline_ms, &res);
 	if (r == -ESTALE)
-		driver_say(n->why, sizeof(n->why), "%s is bound to another file now: left alone",
+		driver_say(n->why, NODE_WHY_SIZE, "%s is bound to another file now: left alone",
 			 d->path);
 	else if (r < 0) {
 		char who[200];
@@ -273,7 +273,7 @@ static int loop_down(struct run_ctx *c, struct plan_node *n)
 		/* The kernel defers the clear while someone holds it: say who. */
 		if (holders_describe(d->path, who, sizeof(who)) <= 0)
 			snprintf(who, sizeof(who), "no holder found");
-		driver_say(n->why, sizeof(n->why), "%s still bound %s: %s (held by %s)",
+		driver_say(n->why, NODE_WHY_SIZE, "%s still bound %s: %s (held by %s)",
 			   d->path, retry_describe(&res, how, sizeof(how)), strerror(-r), who);
 	}
 	if (d == n->run) {

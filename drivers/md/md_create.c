@@ -47,7 +47,7 @@ static int existing(struct plan_node *n, const struct md_member *m, unsigned int
 	for (unsigned int i = 0; i < count; i++)
 		if (m[i].has_sb) {
 			mdsb_uuid_format(m[i].sb.set_uuid, u);
-			driver_say(n->why, sizeof(n->why), "%s is a member of md array %s "
+			driver_say(n->why, NODE_WHY_SIZE, "%s is a member of md array %s "
 				   "(%s); not creating over it%s", m[i].path, u, m[i].sb.set_name,
 				   mc->has_uuid ? "" : " (a plan uuid makes an interrupted create "
 				   "restartable)");
@@ -77,7 +77,7 @@ static int blank(struct plan_node *n, const struct md_member *m)
 
 	probe_describe(m->path, dev, sizeof(dev));
 	if (ret == 0 && pi.type[0]) {
-		driver_say(n->why, sizeof(n->why), "%s carries %s%s%s: md arrays are created "
+		driver_say(n->why, NODE_WHY_SIZE, "%s carries %s%s%s: md arrays are created "
 			   "only on blank devices", dev, pi.type, pi.uuid[0] ? " UUID=" : "",
 			   pi.uuid);
 		return -EEXIST;
@@ -85,12 +85,12 @@ static int blank(struct plan_node *n, const struct md_member *m)
 	if (ret == 0)
 		ret = probe_zeros(m->path, r, 2, &at);
 	if (ret < 0) {
-		driver_say(n->why, sizeof(n->why), "%s: cannot check that it is blank: %s",
+		driver_say(n->why, NODE_WHY_SIZE, "%s: cannot check that it is blank: %s",
 			   dev, strerror(-ret));
 		return ret;
 	}
 	if (ret == 1) {
-		driver_say(n->why, sizeof(n->why), "%s is not blank: non-zero data at byte %llu "
+		driver_say(n->why, NODE_WHY_SIZE, "%s is not blank: non-zero data at byte %llu "
 			   "(md arrays are created only on zeroed members); if what it holds "
 			   "is not needed, zero it first, e.g. blkdiscard -z %s", dev,
 			   (unsigned long long)at, m->path);
@@ -116,7 +116,7 @@ static int common_sb(struct plan_node *n, const struct md_member *m, unsigned in
 		if (m[i].sectors < smallest)
 			smallest = m[i].sectors;
 	if (smallest < DATA_OFFSET + 2048) {
-		driver_say(n->why, sizeof(n->why), "members of %llu KiB are too small: "
+		driver_say(n->why, NODE_WHY_SIZE, "members of %llu KiB are too small: "
 			   "at least 2 MiB each", (unsigned long long)smallest / 2);
 		return -ENOSPC;
 	}
@@ -173,7 +173,7 @@ static int write_all(struct plan_node *n, struct md_member *m, unsigned int coun
 		if (r == 0)
 			r = md_write_super(&m[i], sb);
 		if (r < 0) {
-			driver_say(n->why, sizeof(n->why), "%s: writing the md superblock: %s",
+			driver_say(n->why, NODE_WHY_SIZE, "%s: writing the md superblock: %s",
 				   m[i].path, strerror(-r));
 			md_create_undo(m, i + 1);
 			return r;

@@ -87,7 +87,7 @@ static int take_listed(struct plan_node *n, struct gather *g, const char *value,
 		return 0;
 	}
 	if (k < MD_MAX_MEMBERS && same_dev(g, &g->m[k]) >= 0) {
-		driver_say(n->why, sizeof(n->why), "members %s and %s are the same device %s: "
+		driver_say(n->why, NODE_WHY_SIZE, "members %s and %s are the same device %s: "
 			   "list each member once", g->value[same_dev(g, &g->m[k])] ?: "?",
 			   value, path);
 		return -EINVAL;

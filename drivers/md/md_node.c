@@ -178,8 +178,8 @@ void md_describe(struct plan_node *n, const char *md, const uint8_t uuid[16])
 
 	describe_array(md, what, sizeof(what));
 	mdsb_uuid_format(uuid, u);
-	driver_say(n->device, sizeof(n->device), "/dev/%s", md);
-	driver_say(n->summary, sizeof(n->summary), "/dev/%s %s, uuid %s", md, what, u);
+	driver_say(n->device, NODE_DEVICE_SIZE, "/dev/%s", md);
+	driver_say(n->summary, NODE_SUMMARY_SIZE, "/dev/%s %s, uuid %s", md, what, u);
 }
 
 /* The array this node stands for, running or not: 1 and md filled, 0 none. */
@@ -191,7 +191,7 @@ static int find_mine(struct run_ctx *c, struct plan_node *n, char *md, size_t si
 	if (r > 0)
 		r = md_find_array(uuid, md, size);
 	if (r < 0)
-		driver_say(n->why, sizeof(n->why), "cannot look for the running array: %s",
+		driver_say(n->why, NODE_WHY_SIZE, "cannot look for the running array: %s",
 			   strerror(-r));
 	return r;
 }
@@ -225,7 +225,7 @@ static int md_adopt(struct run_ctx *c, struct plan_node *n)
 	if (r <= 0)
 		return r;
 	if (md_array_state(md, state, sizeof(state)) < 0 || !md_state_running(state)) {
-		driver_say(n->why, sizeof(n->why),
+		driver_say(n->why, NODE_WHY_SIZE,
 			   "/dev/%s holds members of this array but is not running "
 			   "(state %s): left alone", md, state);
 		return -EEXIST;
@@ -282,7 +282,7 @@ static int stop_array(struct run_ctx *c, struct plan_node *n, char *md)
 	if (r < 0) {
 		if (holders_describe(node, who, sizeof(who)) <= 0)
 			snprintf(who, sizeof(who), "no holder found");
-		driver_say(n->why, sizeof(n->why), "%s still running %s: %s (held by %s)",
+		driver_say(n->why, NODE_WHY_SIZE, "%s still running %s: %s (held by %s)",
 			   node, retry_describe(&res, how, sizeof(how)), strerror(-r), who);
 		return r;
 	}
@@ -315,7 +315,7 @@ static int md_down(struct run_ctx *c, struct plan_node *n)
 	if (r <= 0)
 		return r;	/* no array carries it: already stopped */
 	if (md[0] && strcmp(md, found)) {
-		driver_say(n->why, sizeof(n->why), "the array runs as /dev/%s now, not %s: "
+		driver_say(n->why, NODE_WHY_SIZE, "the array runs as /dev/%s now, not %s: "
 			   "left alone", found, n->device);
 		return -ESTALE;
 	}
@@ -328,7 +328,7 @@ static int md_down(struct run_ctx *c, struct plan_node *n)
 	if (r == 0)
 		r = md_unlink_all(&links);
 	if (r < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot remove the /dev/md links of /dev/%s: "
+		driver_say(n->why, NODE_WHY_SIZE, "cannot remove the /dev/md links of /dev/%s: "
 			   "%s", found, strerror(-r));
 		return r;
 	}
@@ -354,7 +354,7 @@ static int md_status(struct run_ctx *c, struct plan_node *n, struct node_status 
 	snprintf(node, sizeof(node), "/dev/%s", md);
 	holders_describe(node, st->holders, sizeof(st->holders));
 	if (!n->device[0])
-		driver_say(n->device, sizeof(n->device), "%s", node);
+		driver_say(n->device, NODE_DEVICE_SIZE, "%s", node);
 	return 0;
 }
 

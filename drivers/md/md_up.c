@@ -82,21 +82,21 @@ static int check_same(struct plan_node *n, struct gather *g)
 		const struct md_member *m = &g->m[i];
 
 		if (!m->has_sb) {
-			driver_say(n->why, sizeof(n->why), "%s carries no md superblock%s",
+			driver_say(n->why, NODE_WHY_SIZE, "%s carries no md superblock%s",
 				   m->path, mc->create ? "" : " (set create yes to make a new array)");
 			return -ENODATA;
 		}
 		if (mc->has_uuid && memcmp(m->sb.set_uuid, mc->uuid, 16)) {
 			mdsb_uuid_format(m->sb.set_uuid, a);
 			mdsb_uuid_format(mc->uuid, b);
-			driver_say(n->why, sizeof(n->why), "%s belongs to array %s, the plan "
+			driver_say(n->why, NODE_WHY_SIZE, "%s belongs to array %s, the plan "
 				   "says %s", m->path, a, b);
 			return -EINVAL;
 		}
 		if (first && memcmp(m->sb.set_uuid, first->sb.set_uuid, 16)) {
 			mdsb_uuid_format(first->sb.set_uuid, a);
 			mdsb_uuid_format(m->sb.set_uuid, b);
-			driver_say(n->why, sizeof(n->why), "members of different arrays: "
+			driver_say(n->why, NODE_WHY_SIZE, "members of different arrays: "
 				   "%s is %s, %s is %s", first->path, a, m->path, b);
 			return -EINVAL;
 		}
@@ -179,7 +179,7 @@ static int decide(struct plan_node *n, struct gather *g)
 	if (g->missing[0])
 		snprintf(missing, sizeof(missing), "; missing: %s", g->missing);
 	if (!g->n) {
-		driver_say(n->why, sizeof(n->why), "no member of the array was found%s",
+		driver_say(n->why, NODE_WHY_SIZE, "no member of the array was found%s",
 			   missing);
 		return -ENODEV;
 	}
@@ -188,7 +188,7 @@ static int decide(struct plan_node *n, struct gather *g)
 	if (!g->ch.degraded)
 		return 0;
 	if (!g->ch.runnable || mc->degraded == MD_DEGRADED_NEVER) {
-		driver_say(n->why, sizeof(n->why), "%u of %u slots present%s%s%s; %s",
+		driver_say(n->why, NODE_WHY_SIZE, "%u of %u slots present%s%s%s; %s",
 			   g->ch.active, g->ch.raid_disks, missing, out[0] ? "; left out: " : "",
 			   out, !g->ch.runnable ? "too few to start the array" :
 			   "the plan does not allow a degraded start (degraded never)");
@@ -287,7 +287,7 @@ static int make_and_start(struct run_ctx *c, struct plan_node *n, struct attempt
 
 	t->a = (struct newarr){ .nr = mc->number, .fixed = mc->has_number };
 	if (!t->a.fixed && (r = md_free_number(&t->a.nr)) < 0) {
-		driver_say(n->why, sizeof(n->why), "no free md number left");
+		driver_say(n->why, NODE_WHY_SIZE, "no free md number left");
 		return r;
 	}
 	snprintf(md, sizeof(md), "md%u", t->a.nr);
@@ -298,13 +298,13 @@ static int make_and_start(struct run_ctx *c, struct plan_node *n, struct attempt
 	if (ev >= 0)
 		sys_close(ev);
 	if (r == -EEXIST)
-		driver_say(n->why, sizeof(n->why), "/dev/md%u is in use (state %s, members %s)",
+		driver_say(n->why, NODE_WHY_SIZE, "/dev/md%u is in use (state %s, members %s)",
 			   t->a.nr, t->a.state, t->a.names);
 	else if (r == -EAGAIN || r == -EBUSY)
-		driver_say(n->why, sizeof(n->why), "/dev/md%u was still being freed %s",
+		driver_say(n->why, NODE_WHY_SIZE, "/dev/md%u was still being freed %s",
 			   t->a.nr, retry_describe(&res, how, sizeof(how)));
 	else if (r < 0 && !t->why[0])
-		driver_say(n->why, sizeof(n->why), "cannot make /dev/md%u: %s", t->a.nr,
+		driver_say(n->why, NODE_WHY_SIZE, "cannot make /dev/md%u: %s", t->a.nr,
 			   strerror(-r));
 	return r;
 }
@@ -339,7 +339,7 @@ static int node_ready(struct run_ctx *c, struct plan_node *n, const char *md)
 	if (r == 0)
 		r = retry_run(&RETRY_DEVICE_BUSY, c->deadline_ms, open_op, path, -1, &res);
 	if (r < 0)
-		driver_say(n->why, sizeof(n->why), "/dev/%s started but does not open%s%s: %s",
+		driver_say(n->why, NODE_WHY_SIZE, "/dev/%s started but does not open%s%s: %s",
 			   md, r == -EBUSY ? " " : "",
 			   r == -EBUSY ? retry_describe(&res, how, sizeof(how)) : "", strerror(-r));
 	return r;
@@ -357,12 +357,12 @@ static int start(struct run_ctx *c, struct plan_node *n, struct gather *g)
 	int r;
 
 	if (mc->has_level && sb->level != mc->level) {
-		driver_say(n->why, sizeof(n->why), "the array is %s, the plan says raid%d",
+		driver_say(n->why, NODE_WHY_SIZE, "the array is %s, the plan says raid%d",
 			   mdsb_level_name(sb->level) ?: "?", mc->level);
 		return -EINVAL;
 	}
 	if (mod && (r = mod_need(mod)) < 0) {
-		driver_say(n->why, sizeof(n->why), "cannot load the %s module: %s", mod,
+		driver_say(n->why, NODE_WHY_SIZE, "cannot load the %s module: %s", mod,
 			   strerror(-r));
 		return r;
 	}
@@ -371,7 +371,7 @@ static int start(struct run_ctx *c, struct plan_node *n, struct gather *g)
 			use[k++] = &g->m[i];
 	struct attempt t = { .use = use, .count = k, .minor = sb->minor_version,
 			     .read_only = mc->read_only, .why = n->why,
-			     .why_size = sizeof(n->why) };
+			     .why_size = NODE_WHY_SIZE };
 
 	n->why[0] = '\0';
 	r = make_and_start(c, n, &t);
@@ -403,7 +403,7 @@ static int maybe_create(struct run_ctx *c, struct plan_node *n, struct gather *g
 		made = made && g->m[i].has_sb;
 	if (made)
 		return 0;
-	driver_say(n->why, sizeof(n->why), "cannot create the array: members missing or "
+	driver_say(n->why, NODE_WHY_SIZE, "cannot create the array: members missing or "
 		   "unusable: %s", g->missing);
 	return -ENODEV;
 }
@@ -421,12 +421,12 @@ int md_up(struct run_ctx *c, struct plan_node *n)
 	}
 	r = mod_need("md_mod");
 	if (r < 0)
-		driver_say(n->why, sizeof(n->why), "cannot load the md_mod module: %s",
+		driver_say(n->why, NODE_WHY_SIZE, "cannot load the md_mod module: %s",
 			   strerror(-r));
 	/* A kernel without md (and no module tree to load it from): say so
 	 * before any member is read or written. */
 	if (r == 0 && !file_exists("/sys/module/md_mod") && !file_exists("/proc/mdstat")) {
-		driver_say(n->why, sizeof(n->why), "md is not available in this kernel: no "
+		driver_say(n->why, NODE_WHY_SIZE, "md is not available in this kernel: no "
 			   "/sys/module/md_mod, no /proc/mdstat (md_mod is neither built in "
 			   "nor loaded, and no module of it was found to load)");
 		r = -ENODEV;

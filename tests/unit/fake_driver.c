@@ -58,7 +58,7 @@ static bool rendezvous(void)
 static int scripted(struct plan_node *n, int ret, const char *why)
 {
 	if (ret < 0 && why)
-		snprintf(n->why, sizeof(n->why), "%s", why);
+		snprintf(n->why, NODE_WHY_SIZE, "%s", why);
 	return ret;
 }
 
@@ -71,7 +71,7 @@ static int fake_adopt(struct run_ctx *c, struct plan_node *n)
 		return 0;
 	record("adopt", n->name);
 	if (s->adopt > 0) {
-		snprintf(n->summary, sizeof(n->summary), "found %s", n->name);
+		snprintf(n->summary, NODE_SUMMARY_SIZE, "found %s", n->name);
 		record("end", n->name);
 	}
 	return scripted(n, s->adopt, s->why);
@@ -89,7 +89,7 @@ static int fake_up(struct run_ctx *c, struct plan_node *n)
 	if (s->advance_ms)
 		fake_clock_set_ms(fake_now_ms() + s->advance_ms);
 	if (s->up == 0)
-		snprintf(n->summary, sizeof(n->summary), "made %s", n->name);
+		snprintf(n->summary, NODE_SUMMARY_SIZE, "made %s", n->name);
 	record("end", n->name);
 	return scripted(n, s->up, s->why);
 }
@@ -146,6 +146,11 @@ static void add_node(struct plan *p, const char *desc, size_t len)
 	n->drv = &fake_driver;
 	n->conf = calloc(1, sizeof(struct fake_script));
 	n->deps = calloc(MAX_NODES, sizeof(*n->deps));
+	/* The run texts, one block (plan_add_node's slabs hold them in lib). */
+	n->device = calloc(1, NODE_DEVICE_SIZE + NODE_SUMMARY_SIZE + NODE_WHY_SIZE);
+	require(n->device != NULL, "out of memory at", desc);
+	n->summary = n->device + NODE_DEVICE_SIZE;
+	n->why = n->summary + NODE_SUMMARY_SIZE;
 	p->count++;
 }
 
@@ -227,6 +232,7 @@ void fake_plan_free(struct plan *p)
 		free(p->nodes[i].kind);
 		free(p->nodes[i].deps);
 		free(p->nodes[i].conf);
+		free(p->nodes[i].device);
 		free_opts(&p->nodes[i]);
 	}
 	free(p->nodes);

@@ -22,7 +22,7 @@ static void create_disk(const char *node, const char *path, unsigned int minor,
 	ATF_REQUIRE_EQ(fclose(f), 0);
 	fake_blkdev_add(path, makedev(7, minor), img, DISK_BYTES);
 	ATF_REQUIRE(i >= 0);
-	snprintf(plan.nodes[i].device, sizeof(plan.nodes[i].device), "%s", path);
+	snprintf(plan.nodes[i].device, NODE_DEVICE_SIZE, "%s", path);
 }
 
 static void create_blank(const char *node, const char *path, unsigned int minor)

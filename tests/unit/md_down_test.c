@@ -78,7 +78,7 @@ static int down(struct plan_node *n)
 {
 	int r;
 
-	snprintf(n->device, sizeof(n->device), "/dev/md0");
+	snprintf(n->device, NODE_DEVICE_SIZE, "/dev/md0");
 	r = md()->down(&ctx, n);
 	ATF_CHECK_EQ(fake_open_fds(), 0);
 	ATF_CHECK_EQ(fake_bad_fds(), 0);

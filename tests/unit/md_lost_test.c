@@ -76,10 +76,10 @@ static struct plan_node *member_node_failed(const char *rest)
 	n = plan_of(text);
 	m0 = &plan.nodes[plan_find(&plan, "m0")];
 	m1 = &plan.nodes[plan_find(&plan, "m1")];
-	snprintf(m0->device, sizeof(m0->device), "/dev/loop0");
+	snprintf(m0->device, NODE_DEVICE_SIZE, "/dev/loop0");
 	m0->state = NODE_UP;
 	m1->state = NODE_FAILED;
-	snprintf(m1->why, sizeof(m1->why), "cannot open /img/b.img: No such file or directory");
+	snprintf(m1->why, NODE_WHY_SIZE, "cannot open /img/b.img: No such file or directory");
 	return n;
 }
 
@@ -147,7 +147,7 @@ ATF_TC_BODY(member_twice_by_another_name, tc)
 	n = plan_of("device m0 { device /dev/loop0 }\nmd r {\n\tmembers m0 /dev/loop0\n"
 		    "\tnumber 0\n\tdegraded now\n}\n");
 	m0 = &plan.nodes[plan_find(&plan, "m0")];
-	snprintf(m0->device, sizeof(m0->device), "/dev/loop0");
+	snprintf(m0->device, NODE_DEVICE_SIZE, "/dev/loop0");
 	ATF_CHECK_EQ(up(n), -EINVAL);
 	ATF_CHECK_STREQ(n->why, "members m0 and /dev/loop0 are the same device /dev/loop0: "
 			"list each member once");

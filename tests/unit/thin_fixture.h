@@ -133,7 +133,7 @@ static inline void disk(const char *name, const char *path, unsigned int minor,
 	ATF_REQUIRE_EQ(fwrite(img, 1, len, f), len);
 	ATF_REQUIRE_EQ(fclose(f), 0);
 	fake_blkdev_add(path, makedev(7, minor), img, len);
-	snprintf(node(name)->device, sizeof(node(name)->device), "%s", path);
+	snprintf(node(name)->device, NODE_DEVICE_SIZE, "%s", path);
 	free(img);
 }
 

@@ -155,7 +155,7 @@ ATF_TC_BODY(device_of_untouched_on_failure, tc)
 	CHECK_WHY(node("p"), "metadata device " META ": Input/output error");
 	/* A regular file: no device number taken from it. */
 	fake_file_add("./thin-file", "not a device");
-	snprintf(node("d")->device, sizeof(node("d")->device), "./thin-file");
+	snprintf(node("d")->device, NODE_DEVICE_SIZE, "./thin-file");
 	UNTOUCHED(DEVICE_OF("data"), -ENOTBLK);
 	/* stat fails: no device number from an unfilled struct stat. */
 	fake_fail(FAKE_STAT, META, -EACCES);

@@ -31,7 +31,7 @@ static void blkdev(const char *name, const char *path, dev_t dev, const uint8_t 
 		   size_t len)
 {
 	fake_blkdev_add(path, dev, img, len);
-	snprintf(node(name)->device, sizeof(node(name)->device), "%s", path);
+	snprintf(node(name)->device, NODE_DEVICE_SIZE, "%s", path);
 }
 
 /*
