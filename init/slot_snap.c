@@ -5,8 +5,9 @@
  * blkasm slot snapshot NAME makes NAME's thin id a snapshot of the booted
  * slot's (the running root: an update goes into one, the other is kept to
  * roll back to); blkasm slot delete NAME deletes its thin id and gives the
- * slot priority 0. Neither touches the booted slot. Both follow the pool's
- * transaction-id rule (drivers/dm/thin_snap.c) and then write the state.
+ * slot priority 0. Neither touches the booted slot. Both first write the
+ * slot out of the choice, then change the pool (its transaction-id rule:
+ * drivers/dm/thin_snap.c); a snapshot then writes the slot back in.
  */
 #include "table.h"
 #include "slot_cli.h"
@@ -96,7 +97,7 @@ int slot_snap(const struct cli *c, const struct slot_args *a)
 	bool del = !strcmp(a->sub, "delete");
 	const struct plan_node *sn, *on = NULL;
 	struct slot_read_report rep;
-	struct slot_state old, s;
+	struct slot_state old, mid, s;
 	struct plan_error err;
 	struct plan p;
 	char msg[600];
@@ -123,20 +124,26 @@ int slot_snap(const struct cli *c, const struct slot_args *a)
 	sn = thin_of(a, &p, old.slots[i].name);
 	if (sn && !del)
 		on = thin_of(a, &p, old.slots[old.booted].name);
-	r = !sn || (!del && !on) ? 1 : change_pool(a, &p, sn, on);
+	/*
+	 * The slot is out of the choice (priority 0, no tries, not good) on
+	 * disk before its volume changes: a delete that is not followed by
+	 * its snapshot, for whatever reason, never leaves a slot that would
+	 * boot a missing or empty volume.
+	 */
+	mid = old;
+	mid.slots[i].priority = 0;
+	mid.slots[i].tries = 0;
+	mid.slots[i].good = false;
+	r = !sn || (!del && !on) ? 1 : slot_commit(a, &old, &mid, &rep);
+	if (r == 0)
+		r = change_pool(a, &p, sn, on);
 	plan_free(&p);
-	if (r)
-		return 1;
+	if (r || del)
+		return r ? 1 : 0;
+	/* A copy of the running root is as good as the running root. */
 	s = old;
-	if (del) {
-		s.slots[i].priority = 0;
-		s.slots[i].tries = 0;
-		s.slots[i].good = false;
-	} else {
-		/* A copy of the running root is as good as the running root. */
-		s.slots[i].good = old.slots[old.booted].good;
-		if (!s.slots[i].priority)
-			s.slots[i].priority = 1;
-	}
-	return slot_commit(a, &old, &s, &rep);
+	s.slots[i].good = old.slots[old.booted].good;
+	if (!s.slots[i].priority)
+		s.slots[i].priority = 1;
+	return slot_commit(a, &mid, &s, &rep);
 }
