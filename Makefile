@@ -26,6 +26,8 @@
 #   make race-board [PARTSCAN_ROUNDS=200]   the loop races in the x86_64 guest
 #   make powercut [POWERCUT_CUTS=50] [POWERCUT_SEED=N]   power cuts during
 #                    first-boot provisioning, tallied by phase
+#   make slotcut [SLOTCUT_CUTS=50] [SLOTCUT_SEED=N]   power cuts while the
+#                    root rewrites the A/B slot state (slot_power_cut)
 # tests/bench/bench.mk:
 #   make bench       benchmarks against util-linux, busybox, mdadm, dmsetup
 #                    and initramfs-tools (tests/bench/run.sh, as root: its
@@ -137,7 +139,7 @@ SCRIPT_ENV = DL='$(DL)' DEB_ARCH='$(DEB_ARCH)' CC='$(CC)' AR='$(AR)' \
 	KERNEL_META='$(KERNEL_META)' KERNEL_SUFFIX='$(KERNEL_SUFFIX)' \
 	KERNEL_FORMAT='$(KERNEL_FORMAT)' QEMU_USER='$(QEMU_USER)'
 
-.PHONY: all images run check unit fuzz race race-board powercut bench deps install clean kernel
+.PHONY: all images run check unit fuzz race race-board powercut slotcut bench deps install clean kernel
 .SECONDARY:
 .DELETE_ON_ERROR:
 all: $(B)/blkasm

@@ -56,6 +56,22 @@ POWERCUT_SEED ?= $(shell date +%s)
 powercut: $(NEED_DEPS) images
 	$(Q)tests/board/powercut.sh $(B) $(O)/powercut-$(BOARD) $(POWERCUT_CUTS) $(POWERCUT_SEED)
 
+# Power cuts while the running root rewrites the A/B slot state
+# (tests/board/slots.subr, slot_power_cut) at the full count, on this
+# board: SLOTCUT_CUTS instants from SLOTCUT_SEED. make check makes 4.
+SLOTCUT_CUTS ?= 50
+SLOTCUT_SEED ?= $(shell date +%s)
+slotcut: $(NEED_DEPS) images unit
+	$(Q)rm -rf $(O)/slotcut-$(BOARD) && mkdir -p $(O)/slotcut-$(BOARD)
+	$(Q)rc=0; $(KYUA_ENV) BLKASM_BOARDS='$(BOARD)' BLKASM_SLOTCUT_CUTS='$(SLOTCUT_CUTS)' \
+	BLKASM_SLOTCUT_SEED='$(SLOTCUT_SEED)' kyua test --kyuafile tests/board/Kyuafile \
+		--build-root $(O)/host/tests/board --results-file=$(O)/slotcut-$(BOARD)/results.db \
+		$(BOARD:qemu-%=%)_test:slot_power_cut || rc=$$?; \
+	kyua report --results-file=$(O)/slotcut-$(BOARD)/results.db --verbose \
+		--results-filter=passed,skipped,xfail,broken,failed > $(O)/slotcut-$(BOARD)/report.txt || :; \
+	grep -E '^(cut [0-9]|slot power cuts:)' $(O)/slotcut-$(BOARD)/report.txt || :; \
+	tests/summary.sh $(O)/slotcut-$(BOARD)/report.txt $$rc
+
 fuzz: $(FUZZ_PROGS)
 	$(Q)tests/fuzz/run.sh $(FUZZ_TIME) $(O)/fuzz $(FUZZ_PROGS)
 
