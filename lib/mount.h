@@ -14,9 +14,14 @@ struct mount_req {
 };
 
 /*
- * Mounts with libmount (no helpers, no mtab). On success writes the
- * filesystem type used into fstype. On failure writes libmount's own
- * explanation into why.
+ * Mounts with mount(2) through the seam. The options are read as mount(8)
+ * reads them (libmount's option maps): VFS flags, the filesystem's own
+ * options passed on as data, userspace ones (nofail, x-*) dropped;
+ * propagation (shared, private, ...) and a bind mount's flags take a
+ * second call. No type (or "auto"): the type libblkid finds on the
+ * source; a list "a,b" is tried in order while the kernel answers EINVAL
+ * or ENODEV. On success writes the filesystem type used into fstype. On
+ * failure writes why, naming the device and type, into why.
  * Returns: 0 or -errno.
  */
 int mount_fs(const struct mount_req *req, char *fstype, size_t fstype_size,

@@ -117,6 +117,7 @@ struct fake_state {
 	struct fake_proc proc;
 	struct sbuf trace, err_out, scratch;
 	struct sbuf mount_data;	/* sys_mount's data, one word per call */
+	struct sbuf mount_flags;	/* sys_mount's flags in hex, one word per call */
 };
 
 /* Zeroed by fake_reset() (defined in fake_sys.c). */

@@ -98,6 +98,7 @@ void fake_reset(void)
 	free(fake.err_out.p);
 	free(fake.scratch.p);
 	free(fake.mount_data.p);
+	free(fake.mount_flags.p);
 	memset(&fake, 0, sizeof(fake));
 	fake.now_ns = (uint64_t)FAKE_T0_MS * 1000000u;
 	fake_dm_reset();
@@ -266,6 +267,7 @@ int sys_mount(const char *src, const char *target, const char *type,
 	fake_sb_printf(&fake.trace, "mount %s %s %s", src ? src : "-", target,
 		       type ? type : "-");
 	fake_sb_printf(&fake.mount_data, "%s", data ? (const char *)data : "-");
+	fake_sb_printf(&fake.mount_flags, "%#lx", flags);
 	if (!r && fake_kernel_on())
 		r = fake_kernel_mount(src, target, type, flags);
 	return r;
@@ -274,6 +276,11 @@ int sys_mount(const char *src, const char *target, const char *type,
 const char *fake_mount_data(void)
 {
 	return fake_sb_str(&fake.mount_data);
+}
+
+const char *fake_mount_flags(void)
+{
+	return fake_sb_str(&fake.mount_flags);
 }
 
 int sys_umount(const char *target, int flags)

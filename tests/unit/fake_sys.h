@@ -165,6 +165,8 @@ const char *fake_trace(void);
  * ("-" for none): "mode=0755 lowerdir=/a,upperdir=/u,workdir=/w".
  */
 const char *fake_mount_data(void);
+/* The flags of every sys_mount, in order, in hex: "0x400 0x100020". */
+const char *fake_mount_flags(void);
 const char *fake_stderr(void);
 
 enum fake_op {
