@@ -5,6 +5,7 @@
 #
 # usage: run.sh O B   (the build folder and the board's build folder)
 # The binary size report (tests/bench/binary_size.sh) reads the link maps.
+# The planning time (tests/bench/plan_bench.sh) needs no root or device.
 # The loop benchmarks need root (loop devices); without it, sudo. The md
 # and thin benchmarks boot B's test root (tests/bench/md_bench.sh,
 # tests/bench/thin_bench.sh); the boot benchmark boots blkasm and its peers
@@ -30,6 +31,13 @@ done
 # shellcheck disable=SC2086 # build folders have no blanks
 "$(dirname "$0")/binary_size.sh" "$O/bench/size-binary.md" $bins || rc=1
 "$(dirname "$0")/size_bench.sh" "$B" "$O/bench/size.md" || rc=1
+# Planning time at 256/1024/4096 nodes: the board's binary, when this
+# machine runs it (an aarch64 board's does not on x86_64).
+if "$B/blkasm" version > /dev/null 2>&1; then
+	"$(dirname "$0")/plan_bench.sh" "$B/blkasm" "$O/bench/plan.md" || rc=1
+else
+	echo "plan_bench: $B/blkasm does not run on this machine; no plan.md" >&2
+fi
 "$(dirname "$0")/loop_bench.sh" "$B/blkasm" "$O/host/tests/bench/hold" \
 	"$O/host/tests/race/prober" "$O/bench/loop.md" || rc=1
 "$(dirname "$0")/md_bench.sh" "$B" "$O/bench/md.md" || rc=1
