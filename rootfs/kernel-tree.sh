@@ -226,9 +226,10 @@ relink()
 	mv "$out/image-initramfs.tmp" "$out/image-initramfs"
 }
 
-# A finished build appears at once (mv); building and relinking are
-# serialised, so that two makes never unpack, build or link into the same
-# folders.
+# A finished build appears at once (mv). Unpacking and building hold the
+# lock of the whole kernel-tree folder (the source tree is shared by the
+# boards); a relink holds only its own object tree's lock, so that two
+# boards link at once (the final links are mostly one process each).
 if [ -n "$cpio" ]; then
 	[ -f "$cpio" ] || die "no $cpio"
 	[ "$(head -c 6 "$cpio" 2>/dev/null)" = 070701 ] ||
@@ -258,6 +259,9 @@ if [ ! -f "$bld/.blkasm-built" ]; then
 	say "no object tree for $name: building it again ($bld)"
 	build_tree
 fi
+exec 8> "$cache.lock"
+flock 8
+flock -u 9
 relink
 t=$(( $(date +%s) - t0 ))
 say "linked $cpio into $out/image-initramfs in ${t}s"
