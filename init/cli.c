@@ -32,21 +32,44 @@ static int load(const struct cli *c, struct plan *p)
 	return r;
 }
 
+/* s, then blanks up to width (as printf's "%-*s", without its cost). */
+static void put_padded(const char *s, size_t width, FILE *f)
+{
+	size_t len = strlen(s);
+
+	fwrite(s, 1, len, f);
+	for (; len < width; len++)
+		putc(' ', f);
+}
+
+/* "3. name         loop   file=/a.img  (needs host)": one line per node. */
 static void print_node(const struct plan *p, unsigned int step, unsigned int i)
 {
 	const struct plan_node *n = &p->nodes[i];
+	char num[16];
+	int len = snprintf(num, sizeof(num), "%u. ", step);
 
-	printf("%u. %-12s %-6s", step, n->name, n->kind);
+	fwrite(num, 1, (size_t)len, stdout);
+	put_padded(n->name, 12, stdout);
+	putc(' ', stdout);
+	put_padded(n->kind, 6, stdout);
 	for (unsigned int k = 0; k < n->nopts; k++) {
 		const struct plan_opt *o = &n->opts[k];
 
-		printf(" %s=", o->key);
-		for (unsigned int v = 0; v < o->nvalues; v++)
-			printf("%s%s", v ? "," : "", o->values[v].text);
+		putc(' ', stdout);
+		fputs(o->key, stdout);
+		putc('=', stdout);
+		for (unsigned int v = 0; v < o->nvalues; v++) {
+			if (v)
+				putc(',', stdout);
+			fputs(o->values[v].text, stdout);
+		}
 	}
-	for (unsigned int d = 0; d < n->ndeps; d++)
-		printf("%s%s", d ? ", " : "  (needs ", p->nodes[n->deps[d]].name);
-	printf("%s\n", n->ndeps ? ")" : "");
+	for (unsigned int d = 0; d < n->ndeps; d++) {
+		fputs(d ? ", " : "  (needs ", stdout);
+		fputs(p->nodes[n->deps[d]].name, stdout);
+	}
+	fputs(n->ndeps ? ")\n" : "\n", stdout);
 }
 
 int cli_print_plan(struct plan *p)

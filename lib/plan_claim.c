@@ -53,19 +53,24 @@ static void resolve(const struct plan *p, const struct plan_node *n,
 	}
 }
 
+/* One formatting pass for the usual short text; a second only past 256. */
 static char *vformat(const char *fmt, va_list ap)
 {
+	char buf[256], *s;
 	va_list again;
 	int len;
-	char *s;
 
 	va_copy(again, ap);
-	len = vsnprintf(NULL, 0, fmt, again);
+	len = vsnprintf(buf, sizeof(buf), fmt, again);
 	va_end(again);
 	if (len < 0)
 		return NULL;
 	s = malloc((size_t)len + 1);
-	if (s)
+	if (!s)
+		return NULL;
+	if ((size_t)len < sizeof(buf))
+		memcpy(s, buf, (size_t)len + 1);
+	else
 		vsnprintf(s, (size_t)len + 1, fmt, ap);
 	return s;
 }

@@ -76,18 +76,26 @@ static void lex_skip_blanks(struct lexer *lx)
 
 static int lex_word(struct lexer *lx, struct token *t)
 {
-	size_t start = lx->i;
+	size_t start = lx->i, i = start;
 
-	while (lx->i < lx->len && !is_delim(lx->s[lx->i])) {
-		if (is_ctl((unsigned char)lx->s[lx->i]))
-			return lex_bad_char(lx);
-		lex_advance(lx);
-	}
+	/* No newline inside a word: the column moves by its length. */
+	while (i < lx->len && !is_delim(lx->s[i]) && !is_ctl((unsigned char)lx->s[i]))
+		i++;
+	lx->pos.col += (unsigned int)(i - start);
+	lx->i = i;
+	if (i < lx->len && is_ctl((unsigned char)lx->s[i]) && lx->s[i] != '\t' &&
+	    lx->s[i] != '\r' && lx->s[i] != '\n')
+		return lex_bad_char(lx);
 	if (lx->i < lx->len && lx->s[lx->i] == '"')
 		return plan_fail(lx->err, lx->p, lx->pos,
 				 "unexpected '\"' inside a word (quote the whole value)");
-	t->text = strndup(lx->s + start, lx->i - start);
-	return t->text ? 0 : -ENOMEM;
+	/* Not strndup: the length is known, no need to look for a NUL again. */
+	t->text = malloc(i - start + 1);
+	if (!t->text)
+		return -ENOMEM;
+	memcpy(t->text, lx->s + start, i - start);
+	t->text[i - start] = '\0';
+	return 0;
 }
 
 /*
