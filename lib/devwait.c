@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 struct look {
 	const struct devspec *ds;
@@ -61,14 +62,18 @@ static bool matches(const struct devspec *ds, const char *name, const char *path
 
 	/*
 	 * A dm device exists from its creation on, but has no size until its
-	 * table is live (resume sends a change event): only then is it there.
+	 * table is live (resume sends a change event); an md device exists as
+	 * soon as /dev/mdN is opened (md_probe), with no size until its array
+	 * runs (do_md_run sends a change event): only then is either there.
 	 */
 	snprintf(sz, sizeof(sz), "/sys/class/block/%s/dm/name", name);
-	if (!strncmp(name, "dm-", 3) && file_read(sz, dm, sizeof(dm)) > 0) {
+	if (!strncmp(name, "dm-", 3) && file_read(sz, dm, sizeof(dm)) > 0)
+		id.dm_name = dm;
+	snprintf(sz, sizeof(sz), "/sys/class/block/%s/md", name);
+	if (id.dm_name || (!strncmp(name, "md", 2) && sys_access(sz, F_OK) == 0)) {
 		snprintf(sz, sizeof(sz), "/sys/class/block/%s/size", name);
 		if (file_read_u64(sz, &sectors) < 0 || sectors == 0)
 			return false;
-		id.dm_name = dm;
 	}
 	if (!devspec_needs_probe(ds))
 		return devspec_match(ds, &id);

@@ -108,6 +108,13 @@ struct driver {
 	const struct driver_opt *opts;	/* ends with { NULL } */
 	bool provides_device;		/* can be the target of an OPT_DEVICE */
 	/*
+	 * Whether the node, once up, is the block device at path, as its
+	 * options alone say (NULL: never known before it runs). A device
+	 * option naming that path makes its node depend on this one: the node
+	 * may exist before the node is up (an md array's /dev/mdN does).
+	 */
+	bool (*provides_path)(const struct plan_node *n, const char *path);
+	/*
 	 * The option naming the mount point this kind provides (NULL: none).
 	 * Paths below it in other nodes make those nodes depend on it.
 	 */

@@ -114,6 +114,8 @@ struct plan {
 	unsigned int names_size, names_count;
 	unsigned int *mounts;		/* node indexes, NULL: not gathered */
 	unsigned int nmounts;
+	unsigned int *providers;	/* nodes whose kind has provides_path */
+	unsigned int nproviders;
 	char **texts;			/* slabs of the nodes' run texts */
 };
 

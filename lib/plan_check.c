@@ -204,14 +204,18 @@ static const char *mount_point(const struct plan *p, unsigned int m)
 static int mounts_gather(struct plan *p)
 {
 	p->mounts = calloc(p->count + 1, sizeof(*p->mounts));
-	if (!p->mounts)
+	p->providers = calloc(p->count + 1, sizeof(*p->providers));
+	if (!p->mounts || !p->providers)
 		return -ENOMEM;
 	p->nmounts = 0;
+	p->nproviders = 0;
 	for (unsigned int m = 0; m < p->count; m++) {
 		const struct driver *drv = driver_find(p->kinds, p->nodes[m].kind);
 
 		if (drv && drv->mount_point_opt)
 			p->mounts[p->nmounts++] = m;
+		if (drv && drv->provides_path)
+			p->providers[p->nproviders++] = m;
 	}
 	return 0;
 }
@@ -221,6 +225,9 @@ static void mounts_forget(struct plan *p)
 	free(p->mounts);
 	p->mounts = NULL;
 	p->nmounts = 0;
+	free(p->providers);
+	p->providers = NULL;
+	p->nproviders = 0;
 }
 
 int plan_mount_holding(const struct plan *p, unsigned int i, const char *path)
@@ -243,7 +250,25 @@ int plan_mount_holding(const struct plan *p, unsigned int i, const char *path)
 	return best;
 }
 
-/* Edges of a checked node: the nodes it names, the mounts its paths need. */
+/* The node (not i) that provides the device at path, or -1. */
+static int path_provider(const struct plan *p, unsigned int i, const char *path)
+{
+	if (strncmp(path, "/dev/", 5))
+		return -1;
+	for (unsigned int k = 0; k < p->nproviders; k++) {
+		unsigned int j = p->providers[k];
+		const struct driver *drv = driver_find(p->kinds, p->nodes[j].kind);
+
+		if (j != i && drv->provides_path(&p->nodes[j], path))
+			return (int)j;
+	}
+	return -1;
+}
+
+/*
+ * Edges of a checked node: the nodes it names, the devices other nodes
+ * will be (by path), the mounts its paths need.
+ */
 static int node_deps(struct plan *p, unsigned int i)
 {
 	struct plan_node *n = &p->nodes[i];
@@ -258,6 +283,8 @@ static int node_deps(struct plan *p, unsigned int i)
 
 			if (d->type == OPT_DEVICE || d->type == OPT_NODES)
 				j = plan_find(p, o->values[v].text);
+			if (d->type == OPT_DEVICE && j < 0 && p->providers)
+				j = path_provider(p, i, o->values[v].text);
 			else if (d->type == OPT_PATH)
 				j = plan_mount_holding(p, i, o->values[v].text);
 			if (j >= 0 && (unsigned int)j != i)

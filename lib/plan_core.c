@@ -94,6 +94,7 @@ void plan_free(struct plan *p)
 	free(p->nodes);
 	free(p->names);
 	free(p->mounts);
+	free(p->providers);
 	free(p->text);
 	free(p->file);
 	memset(p, 0, sizeof(*p));

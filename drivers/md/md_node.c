@@ -377,10 +377,31 @@ static void md_modules(const struct plan_node *n, struct mod_wish *w)
 		mod_wish_add(w, all[i], false);
 }
 
+/*
+ * /dev/mdN (option number) and /dev/md/NAME are this array: a device
+ * option naming either waits for the array to run, not for the node,
+ * which exists from the first open on.
+ */
+static bool md_provides_path(const struct plan_node *n, const char *path)
+{
+	const char *num = plan_str(n, "number"), *name = plan_str(n, "name");
+
+	char *end;
+	unsigned long have;
+
+	if (!strncmp(path, "/dev/md/", 8))
+		return !strcmp(path + 8, name ? name : n->name);
+	if (!num || strncmp(path, "/dev/md", 7) || path[7] < '0' || path[7] > '9')
+		return false;
+	have = strtoul(path + 7, &end, 10);
+	return !*end && have == strtoul(num, &end, 10) && !*end;
+}
+
 const struct driver md_driver = {
 	.kind = "md",
 	.opts = md_opts,
 	.provides_device = true,
+	.provides_path = md_provides_path,
 	.may_fail_opt = "members",	/* a lost member: the degraded policy decides */
 	.validate = md_validate,
 	.adopt = md_adopt,

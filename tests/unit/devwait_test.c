@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* devwait_event, the one event wait, on the fake clock and uevent queue. */
 #include "devwait.h"
+#include "devspec.h"
 #include "fake_sys.h"
 #include "uevent.h"
 
@@ -8,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #define LEN(a) (sizeof(a) - 1)
 
@@ -130,6 +132,33 @@ ATF_TC_BODY(no_socket_looks_once, tc)
 	ATF_CHECK_STREQ(fake_waits(), "");
 }
 
+/* An md device that is there but holds no running array (size 0). */
+static void md0(const char *sectors)
+{
+	fake_reset();
+	fake_file_add("/sys/class/block/md0/dev", "9:0\n");
+	fake_file_add("/sys/class/block/md0/size", sectors);
+	fake_file_add("/sys/class/block/md0/md/array_state", "inactive\n");
+	fake_blkdev_add("/dev/md0", makedev(9, 0), "", 0);
+}
+
+/*
+ * /dev/md0 exists from the first open on, with no size until its array
+ * runs: a root=/dev/md0 waits for the array, not for the node.
+ */
+ATF_TC_WITHOUT_HEAD(md_without_array_is_not_there);
+ATF_TC_BODY(md_without_array_is_not_there, tc)
+{
+	struct devspec ds = { .kind = DEVSPEC_PATH, .value = "/dev/md0" };
+	char path[64] = "";
+
+	md0("0\n");
+	ATF_CHECK_EQ(devwait_block(&ds, FAKE_T0_MS + 500, path, sizeof(path)), -ETIMEDOUT);
+	md0("129024\n");
+	ATF_CHECK_EQ(devwait_block(&ds, FAKE_T0_MS + 500, path, sizeof(path)), 0);
+	ATF_CHECK_STREQ(path, "/dev/md0");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, true_at_once);
@@ -137,5 +166,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, deadline_times_out);
 	ATF_TP_ADD_TC(tp, look_error_stops);
 	ATF_TP_ADD_TC(tp, no_socket_looks_once);
+	ATF_TP_ADD_TC(tp, md_without_array_is_not_there);
 	return 0;
 }

@@ -265,6 +265,34 @@ static bool has_dep(const struct plan *p, const char *from, const char *to)
 	return false;
 }
 
+/*
+ * A device named by the path an md array will have (/dev/mdN of its
+ * number, /dev/md/NAME) waits for that node: the path exists before the
+ * array runs.
+ */
+ATF_TC_WITHOUT_HEAD(md_device_path_edges);
+ATF_TC_BODY(md_device_path_edges, tc)
+{
+	struct plan p = valid(
+		"md root { members /dev/vda /dev/vdb; level raid1; number 0 }\n"
+		"md data { members /dev/vdc /dev/vdd; level raid1; name store }\n"
+		"mount r { device /dev/md0; target /r }\n"
+		"mount s { device /dev/md/store; target /s }\n"
+		"device d { device /dev/md/root }\n"
+		"mount other { device /dev/md1; target /o }\n"
+		"mount partial { device /dev/md0p1; target /p }\n");
+
+	ATF_REQUIRE_EQ(p.count, 7);
+	ATF_CHECK(has_dep(&p, "r", "root"));
+	ATF_CHECK_EQ(p.nodes[2].ndeps, 1);
+	ATF_CHECK(has_dep(&p, "s", "data"));
+	/* The default name is the node's. */
+	ATF_CHECK(has_dep(&p, "d", "root"));
+	ATF_CHECK_EQ(p.nodes[5].ndeps, 0);
+	ATF_CHECK_EQ(p.nodes[6].ndeps, 0);
+	plan_free(&p);
+}
+
 ATF_TC_WITHOUT_HEAD(dependency_edges);
 ATF_TC_BODY(dependency_edges, tc)
 {
@@ -431,6 +459,7 @@ ATF_TC_BODY(load, tc)
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, positions_with_tabs);
+	ATF_TP_ADD_TC(tp, md_device_path_edges);
 	ATF_TP_ADD_TC(tp, quotes_and_escapes);
 	ATF_TP_ADD_TC(tp, separators_and_one_line_blocks);
 	ATF_TP_ADD_TC(tp, empty_plans);
