@@ -703,7 +703,7 @@ report()
 	echo
 	echo "| | |"
 	echo "|---|---|"
-	echo "| static binary (\`stat -c %s $(realpath --relative-to="$TOP" "$DIR/blkasm")\`, musl, stripped, libblkid and libmount inside) | $(stat -c %s "$DIR/blkasm") bytes |"
+	echo "| static binary (\`stat -c %s $(realpath --relative-to="$TOP" "$DIR/blkasm")\`, musl, stripped, libblkid and libmount's option maps inside) | $(stat -c %s "$DIR/blkasm") bytes |"
 	echo "| peak RSS at boot (VmHWM at ready) | $(for l in $LAYOUTS; do printf '%s %s KiB, ' "$l" "$(med "blkasm-$l" hwm | sed 's/\..*//')"; done | sed 's/, $//') |"
 	echo "| peak RSS of \`up\`, 1 and 256 loop nodes | $(smed loop 1 hwm | sed 's/\..*//') KiB, $(smed loop 256 hwm | sed 's/\..*//') KiB |"
 	echo "| peak RSS of \`up\`, 1 and 256 thin volumes | $(smed thin 1 hwm | sed 's/\..*//') KiB, $(smed thin 256 hwm | sed 's/\..*//') KiB |"
