@@ -9,6 +9,7 @@
  *   fake_fs.c   the file table, paths, directory listing
  *   fake_fd.c   the fds open on the files: open, read, write, pread ...
  *   fake_dev.c  wake events, uevents, poll, ioctl
+ *   fake_mount.c  mount, umount (their data and flags), chdir, chroot
  * Fixed-size tables: a test that outgrows one aborts with a message rather
  * than passing on half a script.
  */
