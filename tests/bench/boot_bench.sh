@@ -14,8 +14,12 @@
 #              peer-itools.img, peer-dracut.img, peer-tirfs.img); the board
 #              of this host's architecture
 # Environment: BENCH_BOOT_RUNS (boots per tool and layout, 5),
+# BENCH_BOOT_JOBS (one-CPU guests booted at once, 2: each QEMU's TCG
+# thread has a host CPU of its own; 1: one at a time),
 # BENCH_SCALE_RUNS (runs per size in the scale scenario, 5; 0: no scale
-# scenario), BENCH_BOOT_SMP (1: also boot the two-CPU board, the default).
+# scenario), BENCH_LONG (1: the scale scenario up to 256 loop devices;
+# otherwise up to 64), BENCH_BOOT_SMP (1: also boot the two-CPU board, the
+# default; those boots run alone, as they take both host CPUs).
 #
 # The tools: blkasm, the board's initramfs (the static blkasm as /init,
 # gzip; the md layout's has tests/bench/boot-md.conf as its plan, the stack
@@ -62,6 +66,9 @@ PNG=${OUT%.md}.png
 RUNS=${BENCH_BOOT_RUNS:-5}
 SRUNS=${BENCH_SCALE_RUNS:-5}
 SMP=${BENCH_BOOT_SMP:-1}
+JOBS=${BENCH_BOOT_JOBS:-2}
+LONG=${BENCH_LONG:-0}
+if [ "$LONG" = 1 ]; then SCALE_LOOPS=1+16+64+256; else SCALE_LOOPS=1+16+64; fi
 W=$(dirname "$OUT")/boot-work
 DATA=$W/samples		# CONFIG KEY VALUE, one sample a line
 SCALE=$W/scale		# KIND N ms|hwm VALUE
@@ -145,34 +152,41 @@ md_uuid()
 }
 
 # The thin volume sizes of the scale table that the thin benchmark of this
-# run already measured (its samples, newer than blkasm): only N = 1 is left.
-thin_reuse()
+# run already measured (its samples, newer than blkasm), one a line.
+thin_reused()
 {
-	local s=$O/bench/thin-work/samples
-	[ -s "$s" ] && [ "$s" -nt "$DIR/blkasm" ] &&
-		grep -q '^blkasm thin256 ' "$s" && grep -q '^blkasm-hwm thin256 ' "$s"
+	local s=$O/bench/thin-work/samples n
+	[ -s "$s" ] && [ "$s" -nt "$DIR/blkasm" ] || return 0
+	for n in ${SCALE_LOOPS//+/ }; do
+		[ "$n" != 1 ] && grep -q "^blkasm thin$n " "$s" &&
+			grep -q "^blkasm-hwm thin$n " "$s" && echo "$n"
+	done
 }
 
 scale_boot()
 {
-	local thins=1+16+64+256
+	local thins="" reused n s=$O/bench/thin-work/samples
 	if [ "$SRUNS" = 0 ]; then
 		THIN_SOURCE="not measured (BENCH_SCALE_RUNS=0)"
 		: > "$SCALE"
 		return
 	fi
-	if thin_reuse; then
-		thins=1
-		THIN_SOURCE="N = 16, 64, 256 from the thin benchmark's samples ($(realpath --relative-to="$TOP" "$O/bench/thin-work/samples") of $(date -u -r "$O/bench/thin-work/samples" '+%H:%M UTC'), tests/board/guest/thin_bench.sh, same definition, $(grep -c '^blkasm thin256 ' "$O/bench/thin-work/samples") runs); N = 1 from bench_scale"
-		awk '$1 == "blkasm" && $2 ~ /^thin[0-9]+$/ { n = substr($2, 5); print "thin", n, "ms", $3 }
-		     $1 == "blkasm-hwm" && $2 ~ /^thin[0-9]+$/ { n = substr($2, 5); print "thin", n, "hwm", $3 }' \
-			"$O/bench/thin-work/samples" > "$W/scale.thin"
+	reused=$(thin_reused)
+	for n in ${SCALE_LOOPS//+/ }; do
+		grep -qx "$n" <<< "$reused" || thins=$thins${thins:++}$n
+	done
+	if [ -n "$reused" ]; then
+		THIN_SOURCE="N = $(paste -sd, <<< "$reused" | sed 's/,/, /g') from the thin benchmark's samples ($(realpath --relative-to="$TOP" "$s") of $(date -u -r "$s" '+%H:%M UTC'), tests/board/guest/thin_bench.sh, same definition, $(grep -c "^blkasm thin$(tail -n 1 <<< "$reused") " "$s") runs); N = ${thins//+/, } from bench_scale"
+		awk -v want=" $(paste -sd' ' <<< "$reused") " '
+		     $1 == "blkasm" && $2 ~ /^thin[0-9]+$/ { n = substr($2, 5); if (index(want, " " n " ")) print "thin", n, "ms", $3 }
+		     $1 == "blkasm-hwm" && $2 ~ /^thin[0-9]+$/ { n = substr($2, 5); if (index(want, " " n " ")) print "thin", n, "hwm", $3 }' \
+			"$s" > "$W/scale.thin"
 	else
 		THIN_SOURCE="all sizes from bench_scale (no thin benchmark samples of this run)"
 		: > "$W/scale.thin"
 	fi
-	echo "boot_bench: scale scenario, $SRUNS runs (loops 1..256, thin volumes $thins)" >&2
-	test_boot bench_scale 900 "guest.arg=$SRUNS,1+16+64+256,$thins"
+	echo "boot_bench: scale scenario, $SRUNS runs (loops ${SCALE_LOOPS//+/, }, thin volumes ${thins//+/, })" >&2
+	test_boot bench_scale 900 "guest.arg=$SRUNS,$SCALE_LOOPS,$thins"
 	grep -a -E '^BENCHSCALE (loop|thin) [0-9]+ (ms|hwm|first32|last32) [0-9]+(\.[0-9]+)?$' "$W/bench_scale.log" |
 		cut -d' ' -f2- | cat - "$W/scale.thin" > "$SCALE"
 	grep -a '^BENCHSCALE-FAIL' "$W/bench_scale.log" >> "$FAILS"
@@ -256,21 +270,49 @@ blkasm_figures()
 	sample "$c" start "$(sub_ms "$(ts 'blkasm: starting at' "$log")" "$3")"
 }
 
+# boot_job TOOL LAYOUT ROUND [CPUS]: boot_one in the background when JOBS
+# allow it (after waiting for a running boot to end), its samples in a file
+# of its own, added to $DATA in one append by collect.
+boot_job()
+{
+	local part
+	part=$W/part-$1-$2-${4:-1}-$3
+	if [ "$JOBS" -le 1 ]; then
+		DATA=$part boot_one "$@"
+		return
+	fi
+	while [ "$(jobs -pr | wc -l)" -ge "$JOBS" ]; do wait -n; done
+	DATA=$part boot_one "$@" &
+}
+
+collect()
+{
+	local f
+	wait
+	for f in "$W"/part-*; do
+		[ -e "$f" ] || continue
+		cat "$f" >> "$DATA" && rm -f "$f"
+	done
+}
+
 boot_all()
 {
 	local r=1 t l n=0
 	for l in $LAYOUTS; do for t in $TOOLS; do supported "$t" "$l" && n=$((n + 1)); done; done
 	n="$n boots"
 	[ "$SMP" = 0 ] || n="$n + $(set -- $SMP_TOOLS; echo $#) on two CPUs"
-	echo "boot_bench: $RUNS rounds of $n (every tool on every layout it supports, in turn)" >&2
+	echo "boot_bench: $RUNS rounds of $n (every tool on every layout it supports, in turn; $JOBS one-CPU boot(s) at a time)" >&2
 	while [ "$r" -le "$RUNS" ]; do
 		for l in $LAYOUTS; do
 			for t in $TOOLS; do
-				supported "$t" "$l" && boot_one "$t" "$l" "$r"
+				supported "$t" "$l" && boot_job "$t" "$l" "$r"
 			done
 		done
+		collect
+		# The two-CPU boots take both of this host's CPUs: one at a time.
 		if [ "$SMP" != 0 ]; then
-			for t in $SMP_TOOLS; do boot_one "$t" loop "$r" 2; done
+			for t in $SMP_TOOLS; do DATA=$W/part-smp boot_one "$t" loop "$r" 2; done
+			collect
 		fi
 		echo "boot_bench: round $r of $RUNS done" >&2
 		r=$((r + 1))
@@ -467,18 +509,29 @@ scale_table()
 	done
 }
 
-# growth KIND: the verdict on linearity, from the marginal cost per node.
+# growth KIND: the verdict on linearity, from the marginal cost per node
+# between the last three sizes measured.
 growth()
 {
-	awk -v k="$1" -v a="$(smed "$1" 16 ms)" -v b="$(smed "$1" 64 ms)" -v c="$(smed "$1" 256 ms)" \
-		-v ha="$(smed "$1" 16 hwm)" -v hc="$(smed "$1" 256 hwm)" 'BEGIN {
-		if (a == "" || b == "" || c == "") { print k ": not all sizes measured."; exit }
-		m1 = (b - a) / 48; m2 = (c - b) / 192; q = m1 > 0 ? m2 / m1 : 0
-		printf "%s: each added node costs %.2f ms from N = 16 to 64 and %.2f ms from 64 to 256 (%.2f×): ", k, m1, m2, q
+	local n pts=
+	for n in 1 16 64 256; do
+		pts="$pts $n:$(smed "$1" "$n" ms):$(smed "$1" "$n" hwm)"
+	done
+	awk -v k="$1" -v pts="$pts" 'BEGIN {
+		c = split(pts, p, " ")
+		for (i = 1; i <= c; i++) {
+			split(p[i], f, ":")
+			if (f[2] == "") continue
+			m++; n[m] = f[1]; t[m] = f[2]; h[m] = f[3]
+		}
+		if (m < 3) { print k ": fewer than three sizes measured, no verdict."; exit }
+		m1 = (t[m - 1] - t[m - 2]) / (n[m - 1] - n[m - 2]); m2 = (t[m] - t[m - 1]) / (n[m] - n[m - 1])
+		q = m1 > 0 ? m2 / m1 : 0
+		printf "%s: each added node costs %.2f ms from N = %d to %d and %.2f ms from %d to %d (%.2f×): ", k, m1, n[m - 2], n[m - 1], m2, n[m - 1], n[m], q
 		if (q >= 0.8 && q <= 1.25) printf "linear"
 		else if (q > 1.25) printf "**worse than linear** (the cost per node grows with N)"
 		else printf "linear after a fixed cost (the cost per node falls with N)"
-		if (ha != "" && hc != "") printf "; memory grows by %.1f KiB per node (%d KiB at 16, %d at 256)", (hc - ha) / 240, ha, hc
+		if (h[m - 1] != "" && h[m] != "") printf "; memory grows by %.1f KiB per node (%d KiB at %d, %d at %d)", (h[m] - h[m - 1]) / (n[m] - n[m - 1]), h[m - 1], n[m - 1], h[m], n[m]
 		print "."
 	}'
 	awk -v k="$1" -v a="$(smed "$1" 256 first32)" -v b="$(smed "$1" 256 last32)" 'BEGIN {
@@ -542,6 +595,7 @@ chart()
 report()
 {
 	local qemu host kver
+	local BIG=${SCALE_LOOPS##*+}
 	qemu=$("$QEMU" --version | head -n 1)
 	host=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	kver=$(cat "$DIR/kernel/kver")
@@ -555,7 +609,7 @@ report()
 	echo "| host | $(nproc) × $host, kernel $(uname -r); load average $LOAD0 at the start, $LOAD1 at the end (other work shares this machine) |"
 	echo "| blkasm | $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo '?'), static musl, $(stat -c %s "$DIR/blkasm") bytes |"
 	echo "| peers | $(peer_versions) |"
-	echo "| runs | $RUNS boots of each tool on each layout, taken in turn (round-robin); whole benchmark ${WALL} s |"
+	echo "| runs | $RUNS boots of each tool on each layout, taken in turn (round-robin), $JOBS one-CPU guest(s) at a time (\`BENCH_BOOT_JOBS\`; the two-CPU boots alone); whole benchmark ${WALL} s |"
 	echo
 	echo "## Boot split"
 	echo
@@ -691,7 +745,8 @@ report()
 	echo "volumes on an already active pool (tests/board/guest/bench_scale.sh;"
 	echo "thin: $THIN_SOURCE). bench_scale makes $SRUNS runs per size. Peak RSS:"
 	echo "VmHWM of the blkasm process polled from /proc/PID/status in separate"
-	echo "untimed rounds (a lower bound)."
+	echo "untimed rounds (a lower bound). Sizes up to $BIG; \`BENCH_LONG=1\` (make"
+	echo "bench BENCH_LONG=1) measures up to 256."
 	echo
 	scale_table
 	echo
@@ -705,8 +760,8 @@ report()
 	echo "|---|---|"
 	echo "| static binary (\`stat -c %s $(realpath --relative-to="$TOP" "$DIR/blkasm")\`, musl, stripped, libblkid and libmount's option maps inside) | $(stat -c %s "$DIR/blkasm") bytes |"
 	echo "| peak RSS at boot (VmHWM at ready) | $(for l in $LAYOUTS; do printf '%s %s KiB, ' "$l" "$(med "blkasm-$l" hwm | sed 's/\..*//')"; done | sed 's/, $//') |"
-	echo "| peak RSS of \`up\`, 1 and 256 loop nodes | $(smed loop 1 hwm | sed 's/\..*//') KiB, $(smed loop 256 hwm | sed 's/\..*//') KiB |"
-	echo "| peak RSS of \`up\`, 1 and 256 thin volumes | $(smed thin 1 hwm | sed 's/\..*//') KiB, $(smed thin 256 hwm | sed 's/\..*//') KiB |"
+	echo "| peak RSS of \`up\`, 1 and $BIG loop nodes | $(smed loop 1 hwm | sed 's/\..*//') KiB, $(smed loop "$BIG" hwm | sed 's/\..*//') KiB |"
+	echo "| peak RSS of \`up\`, 1 and $BIG thin volumes | $(smed thin 1 hwm | sed 's/\..*//') KiB, $(smed thin "$BIG" hwm | sed 's/\..*//') KiB |"
 	echo
 	if [ -s "$FAILS" ]; then
 		echo "## Failures"
@@ -753,7 +808,7 @@ main()
 		WALL=$(( (t1 - t0) / 1000000 ))
 		LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 		DATE=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
-		declare -p LOAD0 LOAD1 WALL THIN_SOURCE RUNS SRUNS SMP DATE > "$W/run.env"
+		declare -p LOAD0 LOAD1 WALL THIN_SOURCE RUNS SRUNS SMP DATE JOBS SCALE_LOOPS > "$W/run.env"
 	else
 		[ -f "$W/run.env" ] || die "no run to report on in $W"
 		# shellcheck disable=SC1091

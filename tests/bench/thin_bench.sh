@@ -2,17 +2,21 @@
 # Thin activation benchmark (issue 6): boots the board test root with the
 # guest scenario thin_bench (tests/board/guest/thin_bench.sh), which times
 # blkasm and Debian's dmsetup activating a thin pool with one thin volume,
-# and 16, 64 and 256 thin volumes on an active pool, in the same guest;
-# writes medians, per-volume costs, blkasm's peak RSS and how the time
-# grows with N as a Markdown report to OUT and prints it.
+# and N thin volumes on an active pool (N = 16 and 64; also 256 with
+# BENCH_LONG=1), in the same guest; writes medians, per-volume costs,
+# blkasm's peak RSS and how the time grows with N as a Markdown report to
+# OUT and prints it.
 #
 # usage: thin_bench.sh BOARD_DIR OUT
 #   BOARD_DIR  the board's build folder (make images), whose test-disk.img
 #              carries dmsetup and thin_check: the board of the host's
 #              architecture
-# Environment: BENCH_THIN_RUNS (runs per side and scenario, 10; 75 to 110 s
-# of guest time each under TCG, most of it at N = 256), BENCH_THIN_TIMEOUT
-# (seconds for the whole boot, 300 + 150 per run).
+# Environment: BENCH_LONG (1: N = 16, 64 and 256 and 10 runs, 75 to 110 s
+# of guest time each under TCG, most of it at N = 256; otherwise N = 16 and
+# 64 and 5 runs), BENCH_THIN_RUNS (runs per side and scenario, 5 or 10 as
+# above), BENCH_THIN_SIZES (the values of N, "16 64" or "16 64 256" as
+# above), BENCH_THIN_TIMEOUT (seconds for the whole boot, 300 + 150 per
+# run).
 #
 # The disk is a copy; the kernel gets loglevel=4 so that no info message
 # goes out on the emulated serial console in the middle of a timing.
@@ -22,12 +26,19 @@ export LC_ALL=C
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 DIR=$(realpath "$1")
 OUT=$2
-RUNS=${BENCH_THIN_RUNS:-10}
+if [ "${BENCH_LONG:-0}" = 1 ]; then
+	RUNS=${BENCH_THIN_RUNS:-10}
+	SIZES=${BENCH_THIN_SIZES:-16 64 256}
+else
+	RUNS=${BENCH_THIN_RUNS:-5}
+	SIZES=${BENCH_THIN_SIZES:-16 64}
+fi
 TIMEOUT=${BENCH_THIN_TIMEOUT:-$((300 + 150 * RUNS))}
 W=$(realpath -m "$(dirname "$OUT")/thin-work")
 CONSOLE_LOG=$W/console.log
 DATA=$W/samples	# SIDE SCENARIO VALUE, one sample a line
-SIZES="16 64 256"
+SMALL=$(tr ' ' '\n' <<< "$SIZES" | sort -n | head -n 1)
+MAXN=$(tr ' ' '\n' <<< "$SIZES" | sort -n | tail -n 1)
 
 die()
 {
@@ -46,7 +57,7 @@ boot_guest()
 	t0=${EPOCHREALTIME/./}
 	"$TOP/rootfs/boot.sh" -q -l "$CONSOLE_LOG" -t "$TIMEOUT" -d "$W/disk.img" \
 		-c "console=$tty panic=-1 loglevel=4 root=/dev/vda loop=/images/root.img rw \
-guest.test=thin_bench guest.arg=$RUNS" "$DIR" || rc=$?
+guest.test=thin_bench guest.arg=$RUNS,${SIZES// /+}" "$DIR" || rc=$?
 	t1=${EPOCHREALTIME/./}
 	LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 	WALL=$(awk -v u=$((t1 - t0)) 'BEGIN { printf "%.0f", u / 1e6 }')
@@ -128,14 +139,35 @@ rss()	# N: "ru_maxrss / VmHWM" medians in KiB
 		"$(med blkasm-hwm "thin$1" | sed 's/\..*//')"
 }
 
-# growth SIDE: how the median grows from N = 16 to 64 to 256, as a sentence.
+# growth SIDE WHO: how the median grows over the sizes measured, as a
+# sentence: the cost per volume at each N, and of each added volume between
+# the last three values of N (the first of which may be 1: pool+1's N).
 growth()
 {
-	awk -v a="$(med "$1" thin16)" -v b="$(med "$1" thin64)" -v c="$(med "$1" thin256)" \
-		-v who="$2" 'BEGIN {
-		if (a == "" || b == "" || c == "") { print who ": not all sizes measured."; exit }
-		m1 = (b - a) / 48; m2 = (c - b) / 192; q = m1 > 0 ? m2 / m1 : 0
-		printf "%s: %.2f, %.2f and %.2f ms per volume at N = 16, 64, 256; each added volume costs %.2f ms from 16 to 64 and %.2f ms from 64 to 256 (%.2f×), ", who, a / 16, b / 64, c / 256, m1, m2, q
+	local n pts=
+	for n in $SIZES; do pts="$pts $n:$(med "$1" "thin$n")"; done
+	awk -v pts="$pts" -v who="$2" 'BEGIN {
+		c = split(pts, p, " ")
+		for (i = 1; i <= c; i++) {
+			split(p[i], f, ":")
+			if (f[2] == "") { print who ": not all sizes measured."; exit }
+			m++; n[m] = f[1]; t[m] = f[2]
+		}
+		printf "%s: ", who
+		for (i = 1; i <= m; i++)
+			printf "%.2f%s", t[i] / n[i], i < m - 1 ? ", " : i == m - 1 ? " and " : ""
+		printf " ms per volume at N = "
+		for (i = 1; i <= m; i++)
+			printf "%d%s", n[i], i < m - 1 ? ", " : i == m - 1 ? " and " : "; "
+		if (m < 2) { print "one size, no growth."; exit }
+		if (m == 2) {
+			m2 = (t[2] - t[1]) / (n[2] - n[1]); q = (t[1] / n[1]) > 0 ? m2 / (t[1] / n[1]) : 0
+			printf "each added volume costs %.2f ms from %d to %d, %.2f× the mean cost at %d, ", m2, n[1], n[2], q, n[1]
+		} else {
+			m1 = (t[m - 1] - t[m - 2]) / (n[m - 1] - n[m - 2]); m2 = (t[m] - t[m - 1]) / (n[m] - n[m - 1])
+			q = m1 > 0 ? m2 / m1 : 0
+			printf "each added volume costs %.2f ms from %d to %d and %.2f ms from %d to %d (%.2f×), ", m1, n[m - 2], n[m - 1], m2, n[m - 1], n[m], q
+		}
 		if (q >= 0.8 && q <= 1.25) print "a constant cost per volume: linear growth."
 		else if (q > 1.25) print "a cost per volume that rises with N: worse than linear."
 		else print "a cost per volume that falls with N: a fixed cost spread out, otherwise linear."
@@ -219,9 +251,10 @@ growth_text()
 	echo
 	growth dmsetup-concise "dmsetup --concise"
 	echo
-	awk -v a="$(med blkasm-rss thin16)" -v c="$(med blkasm-rss thin256)" 'BEGIN {
-		if (a != "" && c != "")
-			printf "blkasm'"'"'s peak RSS grows by %.1f KiB per thin node (%d KiB at N = 16, %d at 256).\n", (c - a) / 240, a, c
+	awk -v a="$(med blkasm-rss "thin$SMALL")" -v c="$(med blkasm-rss "thin$MAXN")" \
+		-v x="$SMALL" -v y="$MAXN" 'BEGIN {
+		if (a != "" && c != "" && y > x)
+			printf "blkasm'"'"'s peak RSS grows by %.1f KiB per thin node (%d KiB at N = %d, %d at %d).\n", (c - a) / (y - x), a, x, c, y
 	}'
 	echo
 	echo "Where blkasm's time goes (medians, ms): its CPU time in \`up\` (busybox"
@@ -287,7 +320,7 @@ report()
 	echo "Measured in one guest (tests/board/guest/thin_bench.sh): the wall time of"
 	echo "each command or command sequence, from the shell before it to the shell"
 	echo "after it (busybox ash's \$EPOCHREALTIME, µs), so process start is in every"
-	echo "figure. The pool was made once by blkasm with thin ids 1..256 and is"
+	echo "figure. The pool was made once by blkasm with thin ids 1..$MAXN and is"
 	echo "deactivated between rounds; the loop devices stay bound and dm_thin_pool is"
 	echo "loaded before any timing. Both sides load the same pool table (read back"
 	echo "from blkasm's pool) and the same thin tables. For N thin volumes the pool"

@@ -4,11 +4,12 @@
 # (Debian's, without udev, as an initramfs script would run it), in the
 # same guest, on the same pool.
 #
-# usage: thin_bench.sh [RUNS]        (guest.arg=RUNS, default 10)
+# usage: thin_bench.sh [RUNS [SIZES]]  (guest.arg=RUNS,SIZES; default 10 and
+#                                      16+64+256: the values of N, joined by +)
 #
 # Made once, untimed: a 16 MiB metadata and a 64 MiB data image on a tmpfs,
 # bound to loop devices that stay bound; blkasm makes the pool on them with
-# thin ids 1..256 (create yes, -j 1), thin_dump counts them, everything is
+# thin ids 1..the largest N (create yes, -j 1), thin_dump counts them, everything is
 # deactivated. Both sides then load the very same pool table (read back from
 # blkasm's pool) and thin tables "0 SECTORS thin POOL ID" of 64 MiB.
 #
@@ -23,7 +24,7 @@
 #     dmsetup-check    thin_check -q --clear-needs-check-flag META first, as
 #                      lvm2 does: what blkasm's default does
 #     dmsetup-concise  one dmsetup create --concise "POOL;THIN", mknodes
-#   thinN    N = 16, 64, 256 thin volumes on the pool, already active
+#   thinN    N (16, 64, 256 by default) thin volumes on the pool, already active
 #            (activated untimed by the same tool just before)
 #     blkasm           blkasm -c PLAN up (pool node adopted, N thin nodes)
 #     blkasm-j1        the same with -j 1 (the default runs 4 nodes at once)
@@ -69,7 +70,8 @@
 #   THINBENCH-ENV KEY VALUE...          THINBENCH-FAIL SIDE SCENARIO WHY
 . /tests/mdcommon.sh
 RUNS=${1:-10}
-SIZES="16 64 256"
+SIZES=$(echo "${2:-16+64+256}" | tr + ' ')
+MAXN=$(echo "$SIZES" | tr ' ' '\n' | sort -n | tail -n 1)
 VS=$((64 * 2048))	# sectors of each thin volume
 export DM_DISABLE_UDEV=1	# no udev: libdevmapper makes the nodes itself
 
@@ -376,17 +378,17 @@ plan_file()	# FILE N [POOL OPTIONS] [THIN OPTIONS]
 	} > "$1"
 }
 
-# The pool with thin ids 1..256 made by blkasm, then deactivated.
+# The pool with thin ids 1..MAXN made by blkasm, then deactivated.
 prepare()
 {
 	images meta 1 16
 	images data 1 64
 	META=$(bind "$T/meta0.img") && DATA=$(bind "$T/data0.img") || return
-	plan_file "$T/prep.conf" 256 "create yes" "create yes"
+	plan_file "$T/prep.conf" "$MAXN" "create yes" "create yes"
 	plan_file "$T/pool1.conf" 1
 	plan_file "$T/pool1n.conf" 1 "check no"
 	for n in $SIZES; do plan_file "$T/thin$n.conf" "$n" "check no"; done
-	blkasm -j 1 -c "$T/prep.conf" up > "$T/up.out" 2>&1 && live blkasm- 256 ||
+	blkasm -j 1 -c "$T/prep.conf" up > "$T/up.out" 2>&1 && live blkasm- "$MAXN" ||
 		{ echo "$WHY"; tail -n 5 "$T/up.out"; return 1; }
 	POOL_TABLE=$(dmsetup table blkasm-pool)
 	echo "THINBENCH-ENV pool_table $POOL_TABLE"
@@ -403,11 +405,12 @@ env_lines()
 	echo "THINBENCH-ENV cpus $(nproc)"
 	echo "THINBENCH-ENV clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 	echo "THINBENCH-ENV blkasm $(blkasm version 2>&1 | head -n 1)"
-	echo "THINBENCH-ENV jobs $(blkasm help 2>&1 | sed -n 's/.*-j JOBS.*(default \([0-9]*\)).*/\1/p')"
+	echo "THINBENCH-ENV jobs $(blkasm help 2>&1 | sed -n 's/.*-j JOBS.*default \([0-9]*\)).*/\1/p')"
 	echo "THINBENCH-ENV dmsetup $(dmsetup version 2>&1 | tr '\n' ' ' | sed 's/ *$//')"
 	echo "THINBENCH-ENV thin_check $(thin_check -V 2>&1)"
 	echo "THINBENCH-ENV target $(dmsetup targets | grep '^thin-pool')"
 	echo "THINBENCH-ENV runs $RUNS"
+	echo "THINBENCH-ENV sizes $SIZES"
 }
 
 command -v dmsetup > /dev/null && command -v thin_check > /dev/null ||
