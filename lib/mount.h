@@ -27,6 +27,16 @@ struct mount_req {
 int mount_fs(const struct mount_req *req, char *fstype, size_t fstype_size,
 	     char *why, size_t why_size);
 
+/*
+ * The type a mount of req would probe for, probed once ahead (a caller
+ * that needs the type before mount_fs, e.g. to load its module): when req
+ * names no type and is no bind, move or remount, libblkid's type is
+ * written into type and req->fstype points at it. Returns 0 (also when
+ * nothing was probed) or -errno with why, as mount_fs would fail.
+ */
+int mount_probe(struct mount_req *req, char *type, size_t type_size, char *why,
+		size_t why_size);
+
 /* Is path the root of a mount (a different device from its parent)? */
 bool mount_is_mountpoint(const char *path);
 

@@ -80,16 +80,20 @@ static int mount_up(struct run_ctx *c, struct plan_node *n)
 		.options = plan_str(n, "options"),
 		.read_only = driver_bool(n, "read-only", false),
 	};
-	char device[256], fstype[64], why[256];
+	char device[256], fstype[64], probed[64], why[256];
 	int r;
 
 	r = driver_resolve_device(c, n, "device", device, sizeof(device));
 	if (r < 0)
 		return r;
 	req.source = device;
-	fs_need_type(device, req.fstype);
-	file_mkdirs(req.target, 0755);
-	r = mount_fs(&req, fstype, sizeof(fstype), why, sizeof(why));
+	/* One probe, for the module and the mount alike. */
+	r = mount_probe(&req, probed, sizeof(probed), why, sizeof(why));
+	if (r == 0) {
+		fs_need_type(device, req.fstype);
+		file_mkdirs(req.target, 0755);
+		r = mount_fs(&req, fstype, sizeof(fstype), why, sizeof(why));
+	}
 	if ((r == -EROFS || r == -EACCES) && !req.read_only) {
 		/* As mount(8): a write-protected device is mounted read-only. */
 		req.read_only = true;

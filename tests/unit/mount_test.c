@@ -2,7 +2,8 @@
 /*
  * lib/mount.c through the fake seam: how the options become flags and
  * data, the second calls of propagation and bind mounts, a list of types,
- * the type probe, and the diagnoses.
+ * the type probe (in mount_fs, or once ahead: mount_probe), and the
+ * diagnoses.
  */
 #include "mount.h"
 #include "fake_inject.h"
@@ -11,6 +12,7 @@
 #include <atf-c.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +196,51 @@ ATF_TC_BODY(probe_finds_nothing, tc)
 			       53), "why: %s", why);
 }
 
+/*
+ * mount_probe: the type found once, ahead, and used by the mount (a swap
+ * signature here: "SWAPSPACE2" at the end of the first 4 KiB page, header
+ * version 1 and its last page at 1 KiB); no probe for a named type or a
+ * bind mount.
+ */
+ATF_TC_WITHOUT_HEAD(probe_ahead);
+ATF_TC_BODY(probe_ahead, tc)
+{
+	struct mount_req req = { .source = "swap.img", .target = "/mnt" };
+	char type[64];
+	int fd = open("swap.img", O_CREAT | O_WRONLY | O_TRUNC, 0600);
+
+	ATF_REQUIRE(fd >= 0);
+	ATF_REQUIRE_EQ(ftruncate(fd, 1 << 20), 0);
+	ATF_REQUIRE_EQ(pwrite(fd, "SWAPSPACE2", 10, 4096 - 10), 10);
+	ATF_REQUIRE_EQ(pwrite(fd, (uint32_t[]){ 1, 255 }, 8, 1024), 8);
+	close(fd);
+	fake_reset();
+	ATF_CHECK_EQ(mount_probe(&req, type, sizeof(type), why, sizeof(why)), 0);
+	ATF_CHECK_STREQ(req.fstype, "swap");
+	ATF_CHECK_EQ(req.fstype, type);
+	ATF_CHECK_EQ(mount_fs(&req, fstype, sizeof(fstype), why, sizeof(why)), 0);
+	ATF_CHECK_STREQ(fake_trace(), "mount swap.img /mnt swap");
+	ATF_CHECK_STREQ(fstype, "swap");
+
+	req.fstype = "ext4";
+	type[0] = '\0';
+	ATF_CHECK_EQ(mount_probe(&req, type, sizeof(type), why, sizeof(why)), 0);
+	ATF_CHECK_STREQ(req.fstype, "ext4");
+	ATF_CHECK_STREQ(type, "");
+
+	req.fstype = NULL;
+	req.options = "bind";
+	ATF_CHECK_EQ(mount_probe(&req, type, sizeof(type), why, sizeof(why)), 0);
+	ATF_CHECK(req.fstype == NULL);
+
+	req.source = "missing.img";
+	req.options = NULL;
+	ATF_CHECK(mount_probe(&req, type, sizeof(type), why, sizeof(why)) < 0);
+	ATF_CHECK(req.fstype == NULL);
+	ATF_CHECK_MSG(!strncmp(why, "cannot read missing.img to find its filesystem type: ",
+			       53), "why: %s", why);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, options_split);
@@ -204,5 +251,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, type_list);
 	ATF_TP_ADD_TC(tp, diagnoses);
 	ATF_TP_ADD_TC(tp, probe_finds_nothing);
+	ATF_TP_ADD_TC(tp, probe_ahead);
 	return 0;
 }
