@@ -57,8 +57,16 @@ BENCH_IMAGES += $(B)/peer-busybox.cpio.gz $(B)/peer-itools.img $(B)/peer-dracut.
 	$(B)/peer-tirfs.img
 endif
 BENCH_PROGS = $(O)/host/tests/bench/hold $(O)/host/tests/race/prober
-bench: $(NEED_DEPS) $(B)/blkasm $(BENCH_PROGS) images $(BENCH_IMAGES)
+BENCH_TREE = $(if $(filter tree,$(KERNEL)),,bench-tree)
+bench: $(NEED_DEPS) $(B)/blkasm $(BENCH_PROGS) images $(BENCH_IMAGES) $(BENCH_TREE)
 	$(Q)tests/bench/run.sh '$(O)' '$(B)'
+
+# The same board on its own kernel, every driver built in (the boot
+# benchmark's "tree" rows): its images and its md layout's initramfs, in
+# $(O)/$(BOARD)-tree. The kernel build is cached (rootfs/kernel.mk).
+.PHONY: bench-tree
+bench-tree: $(NEED_DEPS)
+	+$(Q)$(MAKE) KERNEL=tree NO_DEPS=1 images $(O)/$(BOARD)-tree/initramfs-benchmd.cpio.gz
 
 $(O)/host/tests/bench/hold: tests/bench/hold.c
 	$(E) HOSTCC $@

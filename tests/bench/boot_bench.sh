@@ -61,6 +61,7 @@ if [ "${1:-}" = --report ]; then
 fi
 O=$(realpath "$1")
 DIR=$(realpath "$2")
+TDIR=$DIR-tree	# the same board on its tree kernel (tool tree, peers.subr)
 OUT=$(realpath -m "$3")
 PNG=${OUT%.md}.png
 RUNS=${BENCH_BOOT_RUNS:-5}
@@ -213,14 +214,15 @@ sub_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", a - b }'; }
 # $DATA, as configuration TOOL-LAYOUT (TOOL-LAYOUT-smp2 on two CPUs).
 boot_one()
 {
-	local tool=$1 layout=$2 cpus=${4:-1} c=$1-$2 rc=0 t0 t1 k u0 u1 e r s log q
+	local tool=$1 layout=$2 cpus=${4:-1} c=$1-$2 rc=0 t0 t1 k u0 u1 e r s log q kopt=()
 	[ "$cpus" = 1 ] || c=$c-smp$cpus
+	[ "$tool" != tree ] || kopt=(-k "$TDIR/kernel/image")
 	log=$W/boot-$c-$3.log
 	q=$(drives "$layout")
 	[ "$cpus" = 1 ] || q="$q -smp $cpus"
 	t0=$(now_us)
 	"$TOP/rootfs/boot.sh" -q -l "$log" -t "$(boot_timeout "$tool")" -N -Q "$q" \
-		-r "$(initrd "$tool" "$layout")" \
+		-r "$(initrd "$tool" "$layout")" "${kopt[@]}" \
 		-c "console=ttyS0 panic=-1 quiet $(root_args "$tool" "$layout") demo.dmesg" "$DIR" || rc=$?
 	t1=$(now_us)
 	if [ "$rc" != 0 ] || ! grep -aq '^BLKASM-ROOT-OK' "$log" ||
@@ -245,7 +247,7 @@ boot_one()
 	sample "$c" toroot "$(sub_ms "$r" "$e")"
 	sample "$c" total "$r"
 	sample "$c" wall "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1000 }')"
-	if [ "$tool" = blkasm ]; then
+	if [ "$tool" = blkasm ] || [ "$tool" = tree ]; then
 		blkasm_figures "$c" "$log" "$s"
 	else
 		peer_figures "$tool" "$c" "$log" "$s"
@@ -454,12 +456,18 @@ node_table()
 # Kernel operations against blkasm's own /init-to-ready time.
 ops_table()
 {
-	local l c
-	echo "| layout | /init → ready | ioctl | mount | sysfs writes | module loads (finit_module) | ioctl + mount + sysfs | ready ÷ (ioctl + mount + sysfs) | all four | ready ÷ all four | target ≤ 1.10 |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+	local l c t k
+	echo "| layout | kernel | /init → ready | ioctl | mount | sysfs writes | module loads (finit_module) | ioctl + mount + sysfs | ready ÷ (ioctl + mount + sysfs) | all four | ready ÷ all four | target ≤ 1.05 |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+	for t in blkasm tree; do
 	for l in $LAYOUTS; do
-		c=blkasm-$l
-		awk -v c="$c" '$1 == c { v[$2] = v[$2] " " $3 }
+		c=$t-$l
+		k=Debian
+		if [ "$t" = tree ]; then
+			k=tree
+			[ -n "$(med "$c" ready_ms)" ] || continue
+		fi
+		awk -v c="$c" -v k="$k" '$1 == c { v[$2] = v[$2] " " $3 }
 			function median(s,   a, n, i, j, t) {
 				n = split(s, a, " "); if (!n) return ""
 				for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
@@ -474,13 +482,14 @@ ops_table()
 					s1 = s1 " " nar; s2 = s2 " " all
 					q1 = q1 " " (nar > 0 ? r[i] / nar : 0); q2 = q2 " " (all > 0 ? r[i] / all : 0)
 				}
-				if (!n) { printf "| %s | — | | | | | | | | | |\n", l; exit }
+				if (!n) { printf "| %s | %s | — | | | | | | | | | |\n", l, k; exit }
 				q = median(q2)
-				printf "| %s | %.0f ms | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.1f | %.3f | %s |\n", l,
+				printf "| %s | %s | %.0f ms | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.1f | %.3f | %s |\n", l, k,
 					median(v["ready_ms"]), median(v["op_ioctl"]), median(v["op_mount"]),
 					median(v["op_sysfs"]), median(v["op_module"]), median(s1), median(q1),
-					median(s2), q, (q <= 1.10 ? "met (all four)" : "missed by " sprintf("%.3f", q - 1.10))
+					median(s2), q, (q <= 1.05 ? "met (all four)" : "missed by " sprintf("%.3f", q - 1.05))
 			}' l="$l" "$DATA"
+	done
 	done
 }
 
@@ -604,7 +613,7 @@ report()
 	echo "| | |"
 	echo "|---|---|"
 	echo "| date | $DATE (the end of the run) |"
-	echo "| guest | $BOARD: Debian kernel $kver (vmlinux through PVH), 1 CPU (and 2 for the two-CPU rows: QEMU \`-smp 2\`), 512 MiB; command line \`console=ttyS0 panic=-1 quiet ROOT… demo.dmesg\` |"
+	echo "| guest | $BOARD: Debian kernel $kver (vmlinux through PVH)$([ -f "$TDIR/kernel/kver" ] && echo "; tree rows: the project's kernel $(cat "$TDIR/kernel/kver") ($(cat "$TDIR/kernel/key" 2>/dev/null))"), 1 CPU (and 2 for the two-CPU rows: QEMU \`-smp 2\`), 512 MiB; command line \`console=ttyS0 panic=-1 quiet ROOT… demo.dmesg\` |"
 	echo "| QEMU | $qemu, \`$QEMU_ARGS\` (TCG: every instruction emulated) |"
 	echo "| host | $(nproc) × $host, kernel $(uname -r); load average $LOAD0 at the start, $LOAD1 at the end (other work shares this machine) |"
 	echo "| blkasm | $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo '?'), static musl, $(stat -c %s "$DIR/blkasm") bytes |"
@@ -727,12 +736,15 @@ report()
 	echo
 	ops_table
 	echo
-	echo "The issue's sum is ioctl + sysfs writes + mount; on this kernel the board's"
-	echo "modules are loaded by blkasm at /init (finit_module, signature checks and"
-	echo "relocation in the kernel), which dwarfs the rest, so the ratio is given"
-	echo "both ways. The target of 1.10 is judged on all four: blkasm's own time"
-	echo "is what lies outside those calls (waiting for uevents of devices the"
-	echo "kernel probes asynchronously, reading files, planning, logging)."
+	echo "On the Debian kernel the board's modules are loaded by blkasm at /init"
+	echo "(finit_module: signature checks and relocation in the kernel), which"
+	echo "dwarfs the rest, so the ratio is given both ways. The tree kernel (rows"
+	echo "\"tree\"; the project's own kernel, every driver built in) loads no"
+	echo "module: there the ratio shows blkasm's own cost beside its kernel calls."
+	echo "The target, 1.05 (issue 17), is judged on all four. blkasm's own time is"
+	echo "what lies outside those calls: waiting for uevents of devices the kernel"
+	echo "probes asynchronously, libblkid's probe of a filesystem type (its reads"
+	echo "are not timed as kernel calls), reading files, planning, logging."
 	echo
 	echo "## Initramfs size"
 	echo
