@@ -46,10 +46,15 @@ static void put_padded(const char *s, size_t width, FILE *f)
 static void print_node(const struct plan *p, unsigned int step, unsigned int i)
 {
 	const struct plan_node *n = &p->nodes[i];
-	char num[16];
-	int len = snprintf(num, sizeof(num), "%u. ", step);
+	char num[16], *d = num + sizeof(num);
 
-	fwrite(num, 1, (size_t)len, stdout);
+	/* "%u. " by hand: printf's cost was a third of printing a plan. */
+	*--d = ' ';
+	*--d = '.';
+	do
+		*--d = (char)('0' + step % 10);
+	while (step /= 10);
+	fwrite(d, 1, (size_t)(num + sizeof(num) - d), stdout);
 	put_padded(n->name, 12, stdout);
 	putc(' ', stdout);
 	put_padded(n->kind, 6, stdout);

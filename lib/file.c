@@ -12,22 +12,29 @@
  * past any deadline: open without blocking, then look at what was opened
  * (not at a name that may change in between).
  */
-int file_open(const char *path, int flags, mode_t mode, bool block_ok)
+static int open_stat(const char *path, int flags, mode_t mode, bool block_ok,
+		     struct stat *st)
 {
-	struct stat st;
 	int fd, r;
 
 	fd = sys_open(path, flags | O_NONBLOCK | O_NOCTTY, mode);
 	if (fd < 0)
 		return fd;
-	r = sys_fstat(fd, &st);
-	if (r == 0 && !S_ISREG(st.st_mode) && !(block_ok && S_ISBLK(st.st_mode)))
-		r = S_ISDIR(st.st_mode) ? -EISDIR : -ESPIPE;
+	r = sys_fstat(fd, st);
+	if (r == 0 && !S_ISREG(st->st_mode) && !(block_ok && S_ISBLK(st->st_mode)))
+		r = S_ISDIR(st->st_mode) ? -EISDIR : -ESPIPE;
 	if (r < 0) {
 		sys_close(fd);
 		return r;
 	}
 	return fd;
+}
+
+int file_open(const char *path, int flags, mode_t mode, bool block_ok)
+{
+	struct stat st;
+
+	return open_stat(path, flags, mode, block_ok, &st);
 }
 
 const char *file_strerror(int err)
@@ -95,12 +102,20 @@ int file_slurp(const char *path, size_t max, char **out, size_t *len)
 {
 	size_t cap = 4096, n = 0;
 	char *buf = NULL;
+	struct stat st;
 	ssize_t r;
 	int fd;
 
-	fd = file_open(path, O_RDONLY, 0, false);
+	fd = open_stat(path, O_RDONLY, 0, false, &st);
 	if (fd < 0)
 		return fd;
+	/*
+	 * Room for the size it has now, its NUL and one byte more (the read
+	 * that finds the end): a plan of 1 MiB is read into one buffer, not
+	 * copied through eight. A file that grows meanwhile still doubles it.
+	 */
+	if (st.st_size > 0 && (uint64_t)st.st_size + 2 > cap)
+		cap = (uint64_t)st.st_size < max ? (size_t)st.st_size + 2 : max + 2;
 	do {
 		if (n + 1 >= cap || !buf) {
 			char *nb = n + 1 >= cap ? realloc(buf, cap *= 2) : malloc(cap);

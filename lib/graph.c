@@ -171,33 +171,39 @@ static int kahn(const struct plan *p, unsigned int *order, unsigned int *missing
 	return 0;
 }
 
-int graph_order(const struct plan *p, unsigned int *order, struct plan_error *err)
+/* The cycle report's search state, only once Kahn's leaves nodes over. */
+static int report_cycle(const struct plan *p, const bool *left, struct plan_error *err)
 {
-	unsigned int *missing, *path, *next, done;
-	bool *left, *seen;
-	int r = 0;
+	unsigned int *path = calloc(p->count + 1, sizeof(*path));
+	unsigned int *next = calloc(p->count + 1, sizeof(*next));
+	bool *seen = calloc(p->count + 1, sizeof(*seen));
+	int r = -ENOMEM;
 
-	missing = calloc(p->count + 1, sizeof(*missing));
-	path = calloc(p->count + 1, sizeof(*path));
-	next = calloc(p->count + 1, sizeof(*next));
-	left = calloc(p->count + 1, sizeof(*left));
-	seen = calloc(p->count + 1, sizeof(*seen));
-	if (!missing || !path || !next || !left || !seen) {
-		r = -ENOMEM;
-		goto out_free;
-	}
-	/* A dep out of range never becomes ready: it ends up as a "cycle". */
-	r = kahn(p, order, missing, left, &done);
-	if (r == 0 && done < p->count) {
+	if (path && next && seen) {
 		cycle_report(p, left, path, next, seen, err);
 		r = -ELOOP;
 	}
-out_free:
-	free(missing);
 	free(path);
 	free(next);
-	free(left);
 	free(seen);
+	return r;
+}
+
+int graph_order(const struct plan *p, unsigned int *order, struct plan_error *err)
+{
+	unsigned int *missing, done;
+	bool *left;
+	int r = -ENOMEM;
+
+	missing = calloc(p->count + 1, sizeof(*missing));
+	left = calloc(p->count + 1, sizeof(*left));
+	/* A dep out of range never becomes ready: it ends up as a "cycle". */
+	if (missing && left)
+		r = kahn(p, order, missing, left, &done);
+	if (r == 0 && done < p->count)
+		r = report_cycle(p, left, err);
+	free(missing);
+	free(left);
 	return r;
 }
 

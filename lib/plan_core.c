@@ -58,8 +58,9 @@ static void plan_free_node(struct plan_node *n)
  * The run texts of TEXT_SLAB nodes a slab, calloc'ed: large enough to be
  * mapped on its own, so its zeroes cost nothing until a run writes them.
  * Inline, 1 KiB of texts a node made plan on 4096 nodes fault in 4 MiB.
+ * A slab of 1 MiB: each is a mapping to make and to unmap, four at most.
  */
-#define TEXT_SLAB 256u
+#define TEXT_SLAB 1024u
 #define NODE_TEXT_SIZE (NODE_DEVICE_SIZE + NODE_SUMMARY_SIZE + NODE_WHY_SIZE)
 
 /* Points node i (the next one) at its texts. */
@@ -119,50 +120,73 @@ static void names_put(struct plan *p, unsigned int i)
 	p->names[k] = i + 1;
 }
 
+/* A names table of size slots (a power of two) for the first count nodes. */
+static int names_resize(struct plan *p, unsigned int size, unsigned int count)
+{
+	unsigned int *names = calloc(size, sizeof(*names));
+
+	if (!names)
+		return -ENOMEM;
+	free(p->names);
+	p->names = names;
+	p->names_size = size;
+	for (unsigned int j = 0; j < count; j++)
+		names_put(p, j);
+	return 0;
+}
+
 /* Indexes node i, the last one added. */
 static int names_add(struct plan *p, unsigned int i)
 {
-	if (2 * (i + 1) > p->names_size) {
-		unsigned int size = p->names_size ? p->names_size * 2 : 64;
-		unsigned int *names = calloc(size, sizeof(*names));
-
-		if (!names)
-			return -ENOMEM;
-		free(p->names);
-		p->names = names;
-		p->names_size = size;
-		for (unsigned int j = 0; j < i; j++)
-			names_put(p, j);
-	}
+	if (2 * (i + 1) > p->names_size &&
+	    names_resize(p, p->names_size ? p->names_size * 2 : 64, i) < 0)
+		return -ENOMEM;
 	names_put(p, i);
 	p->names_count = i + 1;
 	return 0;
 }
 
-struct plan_node *plan_add_node(struct plan *p, const char *kind, const char *name)
+static int nodes_resize(struct plan *p, unsigned int cap)
+{
+	struct plan_node *nodes = realloc(p->nodes, cap * sizeof(*nodes));
+
+	if (!nodes)
+		return -ENOMEM;
+	p->nodes = nodes;
+	p->cap = cap;
+	return 0;
+}
+
+int plan_reserve(struct plan *p, unsigned int count)
+{
+	unsigned int size = 64;
+
+	if (count > PLAN_MAX_NODES)
+		count = PLAN_MAX_NODES;
+	if (count > p->cap && nodes_resize(p, count) < 0)
+		return -ENOMEM;
+	while (size < 2 * count)
+		size *= 2;
+	/* Only an index of every node grows: a plan without one stays so. */
+	if (size > p->names_size && p->names_count == p->count &&
+	    names_resize(p, size, p->count) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+struct plan_node *plan_node_adopt(struct plan *p, char *kind, char *name)
 {
 	struct plan_node *n;
 
-	if (p->count >= PLAN_MAX_NODES)
-		return NULL;
-	if (p->count == p->cap) {
-		unsigned int cap = p->cap ? p->cap * 2 : 8;
-		struct plan_node *nodes = realloc(p->nodes, cap * sizeof(*nodes));
-
-		if (!nodes)
-			return NULL;
-		p->nodes = nodes;
-		p->cap = cap;
-	}
+	if (p->count >= PLAN_MAX_NODES ||
+	    (p->count == p->cap && nodes_resize(p, p->cap ? p->cap * 2 : 8) < 0))
+		goto out_free;
 	n = &p->nodes[p->count];
 	memset(n, 0, sizeof(*n));
-	n->kind = strdup(kind);
-	n->name = strdup(name);
-	if (!n->kind || !n->name || texts_give(p, n, p->count) < 0) {
-		free(n->kind);
-		free(n->name);
-		return NULL;
-	}
+	n->kind = kind;
+	n->name = name;
+	if (texts_give(p, n, p->count) < 0)
+		goto out_free;
 	p->count++;
 	if (p->names_count + 1 == p->count && names_add(p, p->count - 1) < 0) {
 		/* Without its index the plan is searched in full: slower, right. */
@@ -171,6 +195,22 @@ struct plan_node *plan_add_node(struct plan *p, const char *kind, const char *na
 		p->names_size = p->names_count = 0;
 	}
 	return n;
+out_free:
+	free(kind);
+	free(name);
+	return NULL;
+}
+
+struct plan_node *plan_add_node(struct plan *p, const char *kind, const char *name)
+{
+	char *k = strdup(kind), *nm = strdup(name);
+
+	if (!k || !nm) {
+		free(k);
+		free(nm);
+		return NULL;
+	}
+	return plan_node_adopt(p, k, nm);
 }
 
 /* Room for one more element in an array that holds count of them. */

@@ -41,6 +41,15 @@ int plan_claims_check(struct plan *p, unsigned int i, struct claim_index *x,
 void plan_claims_done(struct claim_index *x);
 void plan_claims_free(struct plan_node *n);
 
+/*
+ * Room for count nodes (at most PLAN_MAX_NODES), and their names index:
+ * a large plan's nodes are then neither copied nor rehashed as they come.
+ * Returns 0 or -ENOMEM.
+ */
+int plan_reserve(struct plan *p, unsigned int count);
+/* plan_add_node taking kind and name (freed when it returns NULL). */
+struct plan_node *plan_node_adopt(struct plan *p, char *kind, char *name);
+
 /* Append to n / o, taking ownership of key / text on success. */
 int plan_node_add_opt(struct plan_node *n, char *key, struct plan_pos pos);
 int plan_opt_add_value(struct plan_opt *o, char *text, struct plan_pos pos);

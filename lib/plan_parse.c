@@ -335,7 +335,8 @@ static int parse_node(struct lexer *lx, struct token *kind)
 			      PLAN_MAX_NODES);
 		goto out;
 	}
-	n = plan_add_node(lx->p, kind->text, name.text);
+	n = plan_node_adopt(lx->p, kind->text, name.text);
+	kind->text = name.text = NULL;
 	if (!n) {
 		r = -ENOMEM;
 		goto out;
@@ -371,29 +372,31 @@ static int parse_all(struct lexer *lx)
 	}
 }
 
-static int parse_text(struct plan *p, const char *text, size_t len,
-		      struct plan_error *err)
+/* Nodes in text at most: each has its '{'. */
+static unsigned int count_nodes(const char *text, size_t len)
+{
+	unsigned int count = 0;
+
+	for (const char *s = text, *end = text + len;
+	     count < PLAN_MAX_NODES && (s = memchr(s, '{', (size_t)(end - s))); s++)
+		count++;
+	return count;
+}
+
+/* Parses text (len bytes, then a NUL), which p owns from now on. */
+static int parse_owned(struct plan *p, const struct driver *const *kinds, const char *file,
+		       char *text, size_t len, struct plan_error *err)
 {
 	struct lexer lx = {
 		.s = text, .len = len, .pos = { 1, 1 }, .p = p, .err = err,
 	};
-
-	if (len > PLAN_MAX_BYTES)
-		return plan_fail(err, p, (struct plan_pos){ 0, 0 },
-				 "too large: %zu bytes (at most 1 MiB)", len);
-	p->text = strndup(text, len);
-	if (!p->text)
-		return -ENOMEM;
-	return parse_all(&lx);
-}
-
-int plan_parse(struct plan *p, const struct driver *const *kinds, const char *file,
-	       const char *text, size_t len, struct plan_error *err)
-{
 	int r;
 
 	plan_init(p, file, kinds);
-	r = parse_text(p, text, len, err);
+	p->text = text;
+	r = plan_reserve(p, count_nodes(text, len));
+	if (r == 0)
+		r = parse_all(&lx);
 	if (r == -ENOMEM)
 		plan_fail(err, p, (struct plan_pos){ 0, 0 }, "out of memory");
 	if (r < 0) {
@@ -401,6 +404,27 @@ int plan_parse(struct plan *p, const struct driver *const *kinds, const char *fi
 		plan_init(p, file, kinds);
 	}
 	return r;
+}
+
+int plan_parse(struct plan *p, const struct driver *const *kinds, const char *file,
+	       const char *text, size_t len, struct plan_error *err)
+{
+	char *copy;
+
+	if (len > PLAN_MAX_BYTES) {
+		plan_init(p, file, kinds);
+		return plan_fail(err, p, (struct plan_pos){ 0, 0 },
+				 "too large: %zu bytes (at most 1 MiB)", len);
+	}
+	copy = malloc(len + 1);
+	if (!copy) {
+		plan_init(p, file, kinds);
+		plan_fail(err, p, (struct plan_pos){ 0, 0 }, "out of memory");
+		return -ENOMEM;
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	return parse_owned(p, kinds, file, copy, len, err);
 }
 
 int plan_load(struct plan *p, const struct driver *const *kinds, const char *path,
@@ -420,8 +444,8 @@ int plan_load(struct plan *p, const struct driver *const *kinds, const char *pat
 			  file_strerror(r));
 		return r;
 	}
-	r = plan_parse(p, kinds, path, text, len, err);
-	free(text);
+	/* The text read is the plan's own: no copy of it. */
+	r = parse_owned(p, kinds, path, text, len, err);
 	if (r == 0)
 		r = plan_validate(p, err);
 	if (r < 0) {
